@@ -1,0 +1,80 @@
+package dev.retouch.core.tensor;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorArrayRef;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Arrays;
+
+/** Small helpers over bytedeco tensors: creation from Java arrays, read-back, scalars, shapes, seeded noise. */
+public final class Tensors {
+    private Tensors() {
+    }
+
+    /** A float32 CPU tensor holding a copy of {@code data} with the given shape. */
+    public static Tensor of(float[] data, long... shape) {
+        return Tensor.create(data, shape);
+    }
+
+    /** A copy of a tensor's values as float32, in row-major order. */
+    public static float[] toFloats(Tensor t) {
+        Tensor c = t.detach().to(torch.ScalarType.Float).contiguous();
+        float[] out = new float[(int) c.numel()];
+        new FloatPointer(c.data_ptr()).get(out);
+        return out;
+    }
+
+    public static long[] shape(Tensor t) {
+        return t.sizes().vec().get();
+    }
+
+    public static String shapeString(Tensor t) {
+        return Arrays.toString(shape(t));
+    }
+
+    public static Scalar s(double v) {
+        return new Scalar(v);
+    }
+
+    /** Concatenates along {@code dim}. */
+    public static Tensor cat(long dim, Tensor... parts) {
+        return torch.cat(new TensorArrayRef(new TensorVector(parts)), dim);
+    }
+
+    /** Standard normal noise of {@code shape} drawn from {@code gen} (float32, CPU). */
+    public static Tensor randn(Generator gen, long... shape) {
+        return torch.randn(shape, new GeneratorOptional(gen), new TensorOptions(torch.ScalarType.Float));
+    }
+
+    /** Uniform [0, 1) noise of {@code shape} drawn from {@code gen}. */
+    public static Tensor rand(Generator gen, long... shape) {
+        return torch.rand(shape, new GeneratorOptional(gen), new TensorOptions(torch.ScalarType.Float));
+    }
+
+    /** A CPU generator seeded with {@code seed}. */
+    public static Generator generator(long seed) {
+        Generator g = torch.createCPUGenerator(seed);
+        return keep(g);
+    }
+
+    /** Detaches a native object from the innermost {@link PointerScope} so it outlives that scope. */
+    public static <P extends org.bytedeco.javacpp.Pointer> P keep(P p) {
+        PointerScope scope = PointerScope.getInnerScope();
+        if (scope != null) {
+            scope.detach(p);
+        }
+        return p;
+    }
+
+    /** True when every element is finite (no NaN, no infinity). */
+    public static boolean allFinite(Tensor t) {
+        return t.isfinite().all().item_bool();
+    }
+}
