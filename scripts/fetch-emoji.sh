@@ -31,7 +31,7 @@ if [[ ! -f "$target" ]]; then
   tmp_dir="$(mktemp -d "${cache_dir}/.fetch-emoji.XXXXXX")"
   trap 'rm -rf "$tmp_dir"' EXIT
   echo "fetch-emoji: npm pack ${PACKAGE}@${VERSION} into ${cache_dir}" >&2
-  npm pack "${PACKAGE}@${VERSION}" --pack-destination "$tmp_dir" >&2 \
+  npm pack "${PACKAGE}@${VERSION}" --pack-destination "$tmp_dir" --loglevel=warn >&2 \
     || die "npm pack ${PACKAGE}@${VERSION} failed (see npm's output above)"
   [[ -f "${tmp_dir}/${FILE}" ]] || die "npm pack did not produce ${FILE} in ${tmp_dir}"
   verify "${tmp_dir}/${FILE}"

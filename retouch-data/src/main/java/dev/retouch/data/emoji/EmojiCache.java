@@ -107,7 +107,8 @@ public final class EmojiCache {
     }
 
     private Path runNpmPack(Path staging) throws IOException {
-        List<String> command = List.of(npmCommand, "pack", PACKAGE_SPEC, "--pack-destination", staging.toString());
+        List<String> command = List.of(npmCommand, "pack", PACKAGE_SPEC, "--pack-destination", staging.toString(),
+                "--loglevel=warn");
         Path log = staging.resolve("npm.log");
         Process process;
         try {
