@@ -91,12 +91,14 @@ public enum DType {
 
     /** The dtype a libtorch scalar type is stored as. */
     public static DType of(ScalarType scalarType) {
+        // JavaCPP may hand back enum instances that are not the declared constants (name() can be null):
+        // compare by the native value.
         for (DType d : values()) {
-            if (scalarType.name().equals(d.scalarTypeName)) {
+            if (d.scalarTypeName != null && ScalarType.valueOf(d.scalarTypeName).value == scalarType.value) {
                 return d;
             }
         }
-        throw new RetouchException("libtorch scalar type " + scalarType.name()
+        throw new RetouchException("libtorch scalar type " + scalarType.value
                 + " cannot be stored in safetensors; expected one of "
                 + Arrays.stream(values()).filter(DType::hasScalarType).map(d -> d.scalarTypeName)
                         .collect(Collectors.joining(", ")));

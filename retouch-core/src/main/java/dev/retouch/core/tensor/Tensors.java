@@ -73,6 +73,20 @@ public final class Tensors {
         return p;
     }
 
+    /**
+     * The declared {@link torch.ScalarType} constant of a tensor. JavaCPP may return enum instances that are not the
+     * declared constants ({@code ==} fails and {@code name()} can be null), so always go through this.
+     */
+    public static torch.ScalarType dtype(Tensor t) {
+        int v = t.scalar_type().value;
+        for (torch.ScalarType s : torch.ScalarType.values()) {
+            if (s.value == v) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("unknown scalar type value " + v);
+    }
+
     /** True when every element is finite (no NaN, no infinity). */
     public static boolean allFinite(Tensor t) {
         return t.isfinite().all().item_bool();

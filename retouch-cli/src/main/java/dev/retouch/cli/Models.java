@@ -1,0 +1,31 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.RetouchException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Resolves {@code --model} values: a shipped model's name (a directory under {@code models/}) or a path. */
+final class Models {
+    private Models() {
+    }
+
+    /** The repository's {@code models/} directory: {@code -Dretouch.home}/models, else ./models. */
+    static Path shippedRoot() {
+        String home = System.getProperty("retouch.home");
+        return (home != null ? Path.of(home) : Path.of("")).toAbsolutePath().resolve("models");
+    }
+
+    static Path resolve(String nameOrPath) {
+        Path asPath = Path.of(nameOrPath);
+        if (Files.isDirectory(asPath)) {
+            return asPath;
+        }
+        Path shipped = shippedRoot().resolve(nameOrPath);
+        if (!nameOrPath.contains("/") && Files.isDirectory(shipped)) {
+            return shipped;
+        }
+        throw new RetouchException("model '" + nameOrPath + "' not found: not a directory, and not a shipped model in "
+                + shippedRoot());
+    }
+}

@@ -1,0 +1,89 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.progress.Progress;
+import dev.retouch.data.emoji.EmojiDataset;
+import dev.retouch.diffusion.model.DdpmConfig;
+import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
+import dev.retouch.diffusion.train.DdpmTask;
+import dev.retouch.diffusion.train.TrainConfig;
+import dev.retouch.diffusion.train.Trainer;
+import dev.retouch.diffusion.unet.UNet2DConfig;
+import dev.retouch.core.io.Json;
+import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code retouch train ddpm}: the unconditional pixel-space emoji model. */
+@Command(name = "ddpm", mixinStandardHelpOptions = true,
+        description = "Train an unconditional pixel-space DDPM on every Noto emoji (1000-step linear schedule, "
+                + "ε-prediction). Checkpoints go to --out; the final EMA model goes to --out/model.",
+        footer = {"", "Example:", "  bin/retouch train ddpm --steps 12000 --batch 16 --out runs/ddpm32",
+                "  bin/retouch train ddpm --out runs/ddpm32 --resume   # continue after an interruption"})
+final class TrainDdpmCommand implements Runnable {
+    @Mixin
+    Common common;
+
+    @Option(names = "--out", required = true, description = "Run directory (checkpoint, loss.csv, model/).")
+    Path out;
+
+    @Option(names = "--steps", defaultValue = "12000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "2e-4", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--base-channels", defaultValue = "32", description = "UNet base channels (default: ${DEFAULT-VALUE}).")
+    int baseChannels;
+
+    @Option(names = "--size", defaultValue = "32", description = "Image side (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Steps between checkpoints.")
+    int checkpointEvery;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and training draws.")
+    long seed;
+
+    @Option(names = "--resume", description = "Continue from --out/checkpoint.safetensors.")
+    boolean resume;
+
+    @Override
+    public void run() {
+        common.apply();
+        if (!resume && Files.exists(out.resolve(Trainer.CHECKPOINT))) {
+            throw new RetouchException(out + " already holds a checkpoint: pass --resume to continue it, or choose "
+                    + "another --out");
+        }
+        UNet2DConfig unet = new UNet2DConfig(size, 3, 3, baseChannels, List.of(1, 2, 2), 2, List.of(size / 4),
+                Math.min(32, baseChannels), Math.min(32, baseChannels), 1e-5, 0.0, true, 0);
+        DdpmConfig config = DdpmConfig.of(unet, NoiseScheduleConfig.ddpmLinear());
+        PixelDiffusionModel model = PixelDiffusionModel.create(config, seed);
+        Tensor data = EmojiData.tensor(EmojiDataset.load(), size);
+        System.err.printf(Locale.ROOT, "training %,d parameters on %d images of %d×%d%n",
+                model.unet().parameterCount(), data.size(0), size, size);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, 500, 0.0, 1.0, 0.999, checkpointEvery, seed);
+        Trainer trainer = new Trainer(new DdpmTask(model.unet(), model.schedule(), data, false), tc, out);
+        if (resume) {
+            trainer.resume();
+            System.err.println("resumed at step " + trainer.step());
+        }
+        Progress bar = new Progress("train ddpm", steps, System.err, System.console() != null, trainer.step());
+        Trainer.Result r = trainer.run(bar);
+        String card = "# DDPM run\n\nsteps " + r.steps() + ", final loss " + r.recentLoss() + "\n";
+        model.save(out.resolve("model"), trainer.finalWeights(), card);
+        String result = Json.toJson(java.util.Map.of("steps", r.steps(), "loss", r.recentLoss(),
+                "seconds", r.seconds(), "model", out.resolve("model").toString()));
+        System.out.println(common.json ? result : "model written to " + out.resolve("model"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.retouch.diffusion.pipeline;
+
+import dev.retouch.core.RetouchException;
+import dev.retouch.diffusion.schedule.Scheduler;
+import dev.retouch.diffusion.schedule.SchedulerState;
+import dev.retouch.diffusion.schedule.StepResult;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The one loop every pipeline runs: for each timestep of the scheduler, predict, guide, step, post-process, report.
+ * Each step runs in its own pointer scope; only the new sample survives it, and the previous one is freed, so
+ * memory stays flat however many steps run. Gradients are off unless a hook turns them on for itself.
+ */
+public final class DenoiseLoop {
+    private DenoiseLoop() {
+    }
+
+    /**
+     * Runs the scheduler's timesteps from {@code xStart}.
+     *
+     * @param gen noise for stochastic schedulers (may be null for deterministic ones)
+     * @return the final sample (owned by the caller)
+     * @throws RetouchException when the listener cancels the run
+     */
+    public static Tensor run(Denoiser model, Scheduler scheduler, Tensor xStart, Generator gen, LoopHooks hooks) {
+        int[] ts = scheduler.timesteps();
+        SchedulerState state = scheduler.newState(gen);
+        Tensor x = xStart;
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            for (int i = 0; i < ts.length; i++) {
+                int t = ts[i];
+                int tNext = i + 1 < ts.length ? ts[i + 1] : -1;
+                Tensor next;
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor out = model.predict(scheduler.scaleModelInput(x, t), t);
+                    if (hooks.guidance() != null) {
+                        out = hooks.guidance().adjust(out, x, t);
+                    }
+                    StepResult r = scheduler.step(out, t, x, state);
+                    next = hooks.afterStep() != null ? hooks.afterStep().apply(r.prev(), tNext) : r.prev();
+                    next = next.detach();
+                    scope.detach(next);
+                }
+                if (x != xStart) {
+                    x.close();
+                }
+                x = next;
+                if (hooks.listener() != null && !hooks.listener().onStep(i + 1, ts.length, Double.NaN)) {
+                    throw new RetouchException("cancelled after step " + (i + 1) + " of " + ts.length);
+                }
+            }
+        }
+        return x;
+    }
+}

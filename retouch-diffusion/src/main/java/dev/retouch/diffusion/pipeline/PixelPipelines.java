@@ -1,0 +1,98 @@
+package dev.retouch.diffusion.pipeline;
+
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.diffusion.schedule.DDIMInverseScheduler;
+import dev.retouch.diffusion.schedule.DDIMScheduler;
+import dev.retouch.diffusion.schedule.NoiseSchedule;
+import dev.retouch.diffusion.schedule.Scheduler;
+import dev.retouch.diffusion.schedule.TimestepSpacing;
+import dev.retouch.diffusion.schedule.Timesteps;
+import dev.retouch.diffusion.unet.UNet2DModel;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Arrays;
+
+/**
+ * The shared pixel-space pipelines: unconditional sampling, deterministic DDIM inversion and reconstruction, and
+ * SDEdit (Meng et al. 2022). Images are (B, 3, H, W) tensors in [−1, 1] at the model's size.
+ */
+public final class PixelPipelines {
+    private PixelPipelines() {
+    }
+
+    /** The model as a {@link Denoiser}: one timestep for the whole batch. */
+    public static Denoiser denoiser(UNet2DModel unet) {
+        return (x, t) -> unet.forward(x, timestepTensor(t, x.size(0)));
+    }
+
+    /** A (B) int64 tensor filled with t. */
+    public static Tensor timestepTensor(int t, long batch) {
+        long[] v = new long[(int) batch];
+        Arrays.fill(v, t);
+        return Tensor.create(v, batch);
+    }
+
+    /** {@code count} samples from pure noise with {@code scheduler}, noise drawn from {@code gen}. */
+    public static Tensor sample(PixelDiffusionModel model, Scheduler scheduler, int count, Generator gen,
+                                LoopHooks hooks) {
+        int s = model.sampleSize();
+        Tensor xT = Tensors.randn(gen, count, model.config().unet().inChannels(), s, s);
+        Tensor x = DenoiseLoop.run(denoiser(model.unet()), scheduler, xT, gen, hooks);
+        return x.clamp(new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)),
+                new org.bytedeco.pytorch.ScalarOptional(Tensors.s(1)));
+    }
+
+    /** The descending DDIM list of {@code steps} leading-spaced timesteps. */
+    public static int[] ddimTimesteps(NoiseSchedule schedule, int steps) {
+        return Timesteps.spaced(steps, schedule.numTrainTimesteps(), TimestepSpacing.LEADING);
+    }
+
+    /** Deterministic DDIM inversion of x₀ up to the first (largest) timestep of {@code descending}. */
+    public static Tensor invert(PixelDiffusionModel model, Tensor x0, int[] descending, LoopHooks hooks) {
+        Scheduler inverse = new DDIMInverseScheduler(model.schedule(), descending);
+        return DenoiseLoop.run(denoiser(model.unet()), inverse, x0, null, hooks);
+    }
+
+    /** The result of inverting then regenerating an image. */
+    public record Reconstruction(Tensor latent, Tensor image) {
+    }
+
+    /** DDIM inversion with {@code steps} steps followed by η = 0 DDIM sampling over the same timesteps. */
+    public static Reconstruction reconstruct(PixelDiffusionModel model, Tensor x0, int steps, LoopHooks hooks) {
+        int[] ts = ddimTimesteps(model.schedule(), steps);
+        Tensor latent = invert(model, x0, ts, hooks);
+        DDIMScheduler ddim = new DDIMScheduler(model.schedule(), ts, 0.0);
+        Tensor image = DenoiseLoop.run(denoiser(model.unet()), ddim, latent, null, hooks);
+        return new Reconstruction(latent, image);
+    }
+
+    /**
+     * SDEdit: noise x₀ to the level {@code strength} of the way through a {@code steps}-step DDIM run (as diffusers'
+     * img2img: the last ⌊steps·strength⌋ timesteps), then denoise with η = 0. Strength 0 returns x₀ unchanged.
+     */
+    public static Tensor sdedit(PixelDiffusionModel model, Tensor x0, double strength, int steps, Generator gen,
+                                LoopHooks hooks) {
+        if (!(strength >= 0 && strength <= 1)) {
+            throw new IllegalArgumentException("strength must be in [0, 1], got " + strength);
+        }
+        int[] all = ddimTimesteps(model.schedule(), steps);
+        int keep = (int) Math.floor(steps * strength);
+        if (keep == 0) {
+            return x0.clone();
+        }
+        int[] ts = Arrays.copyOfRange(all, steps - keep, steps);
+        Tensor noise = Tensors.randn(gen, Tensors.shape(x0));
+        Tensor xt = model.schedule().addNoise(x0, noise, ts[0]);
+        Tensor x = DenoiseLoop.run(denoiser(model.unet()), new DDIMScheduler(model.schedule(), ts, 0.0), xt, gen, hooks);
+        return x.clamp(new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)),
+                new org.bytedeco.pytorch.ScalarOptional(Tensors.s(1)));
+    }
+
+    /** Converts to float32 if needed (models may be loaded in other dtypes later). */
+    static Tensor f32(Tensor t) {
+        return t.to(torch.ScalarType.Float);
+    }
+}
