@@ -91,12 +91,14 @@ public enum DType {
 
     /** The dtype a libtorch scalar type is stored as. */
     public static DType of(ScalarType scalarType) {
+        // JavaCPP returns fresh enum objects from native calls; intern() gives the declared constant.
+        ScalarType canonical = scalarType.intern();
         for (DType d : values()) {
-            if (scalarType.name().equals(d.scalarTypeName)) {
+            if (canonical.name().equals(d.scalarTypeName)) {
                 return d;
             }
         }
-        throw new RetouchException("libtorch scalar type " + scalarType.name()
+        throw new RetouchException("libtorch scalar type " + canonical.name()
                 + " cannot be stored in safetensors; expected one of "
                 + Arrays.stream(values()).filter(DType::hasScalarType).map(d -> d.scalarTypeName)
                         .collect(Collectors.joining(", ")));
