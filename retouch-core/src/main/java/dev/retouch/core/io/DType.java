@@ -91,14 +91,14 @@ public enum DType {
 
     /** The dtype a libtorch scalar type is stored as. */
     public static DType of(ScalarType scalarType) {
-        // JavaCPP may hand back enum instances that are not the declared constants (name() can be null):
-        // compare by the native value.
+        // JavaCPP returns fresh enum objects from native calls; intern() gives the declared constant.
+        ScalarType canonical = scalarType.intern();
         for (DType d : values()) {
-            if (d.scalarTypeName != null && ScalarType.valueOf(d.scalarTypeName).value == scalarType.value) {
+            if (canonical.name().equals(d.scalarTypeName)) {
                 return d;
             }
         }
-        throw new RetouchException("libtorch scalar type " + scalarType.value
+        throw new RetouchException("libtorch scalar type " + canonical.name()
                 + " cannot be stored in safetensors; expected one of "
                 + Arrays.stream(values()).filter(DType::hasScalarType).map(d -> d.scalarTypeName)
                         .collect(Collectors.joining(", ")));

@@ -102,7 +102,7 @@ final class HeaderParser {
         try {
             root = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            String what = e.getOriginalMessage();
+            String what = Json.withoutHints(e.getOriginalMessage());
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             if (what != null && what.startsWith("Duplicate field")) {

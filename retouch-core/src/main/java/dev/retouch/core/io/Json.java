@@ -112,8 +112,8 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new RetouchException(source + " is not valid JSON" + location(e) + ": " + e.getOriginalMessage(),
-                    e);
+            throw new RetouchException(source + " is not valid JSON" + location(e) + ": "
+                    + withoutHints(e.getOriginalMessage()), e);
         }
     }
 
@@ -138,21 +138,28 @@ public final class Json {
                     + v.getCause().getMessage();
         }
         String message = e.getOriginalMessage();
-        if (e instanceof MismatchedInputException m && message != null
-                && message.startsWith("Missing required creator property")) {
-            int open = message.indexOf('\'');
-            int close = message.indexOf('\'', open + 1);
-            String field = open >= 0 && close > open ? message.substring(open + 1, close) : message;
-            String prefix = m.getPath().isEmpty() ? "" : path(m) + ".";
-            return "missing field '" + prefix + field + "'";
+        if (e instanceof MismatchedInputException m && message != null && message.startsWith("Missing")
+                && message.contains("creator property") && !m.getPath().isEmpty()) {
+            return "missing field '" + path(m) + "'";
         }
         if (e instanceof InvalidDefinitionException) {
             return "type cannot be read from JSON: " + message;
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            return "field '" + path(m) + "': " + message;
+            return "field '" + path(m) + "': " + withoutHints(message);
         }
         return message + location(e);
+    }
+
+    /** Drops Jackson's advice about its own configuration, which means nothing to a user. */
+    static String withoutHints(String message) {
+        if (message == null) {
+            return "";
+        }
+        if (message.startsWith("Trailing token")) {
+            return "unexpected content after the JSON value";
+        }
+        return message.replaceAll(" \\(but (might|could) if coercion.*\\)$", "");
     }
 
     private static String path(JsonMappingException e) {

@@ -51,7 +51,7 @@ public final class ModelDirectory {
         }
         JsonNode config = Json.readTree(Json.readString(configFile), configFile.toString());
         if (!config.isObject()) {
-            throw new RetouchException(configFile + " is a JSON " + config.getNodeType().name().toLowerCase()
+            throw new RetouchException(configFile + " is a JSON " + config.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
                     + "; expected a JSON object (the model's configuration)");
         }
         Path weightsFile = dir.resolve(WEIGHTS);

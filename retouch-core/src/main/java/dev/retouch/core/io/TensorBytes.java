@@ -41,8 +41,13 @@ final class TensorBytes {
 
     /** A view of {@code length} bytes at {@code offset} of {@code t}'s data, as a direct ByteBuffer. */
     static ByteBuffer view(Tensor t, long offset, int length) {
-        BytePointer p = new BytePointer(t.data_ptr());
-        return p.position(offset).limit(offset + length).asByteBuffer();
+        // Offset the address itself: JavaCPP's buffers start at the address, so a position past 2 GB would not fit.
+        BytePointer p = new BytePointer(t.data_ptr()).getPointer(offset);
+        ByteBuffer b = p.capacity(length).asByteBuffer();
+        if (b.remaining() != length) {
+            throw new IllegalStateException("view of " + length + " bytes at " + offset + " has " + b.remaining());
+        }
+        return b;
     }
 
     /** The dtype {@code t} is stored as, or a clear error naming {@code name}. */
