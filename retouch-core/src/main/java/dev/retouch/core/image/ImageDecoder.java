@@ -45,7 +45,8 @@ final class ImageDecoder {
                 return image;
             } catch (IOException | RuntimeException e) {
                 if (e instanceof RetouchException r) throw r;
-                throw new RetouchException(file + ": truncated or corrupt " + format + " image (" + e + ")", e);
+                throw new RetouchException(file + ": truncated or corrupt " + format + " image (" + describe(e) + ")",
+                        e);
             } finally {
                 reader.dispose();
             }
@@ -98,7 +99,19 @@ final class ImageDecoder {
         if (e instanceof RetouchException r) {
             return r;
         }
-        return new RetouchException(file + ": cannot read the image (" + e + ")", e);
+        return new RetouchException(file + ": cannot read the image (" + describe(e) + ")", e);
+    }
+
+    /** The messages along the cause chain, e.g. "Error reading PNG metadata: Unexpected end of file". */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 300; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (sb.indexOf(m) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return sb.toString();
     }
 
     private static void checkSize(Path file, int w, int h, long maxPixels, int expectWidth, int expectHeight) {
