@@ -10,8 +10,8 @@ It (re)writes, deterministically:
   retouch-core/src/test/resources/metrics/{smooth,noisy,blurred}_48x40.png, {smooth,noisy}_32x32.png  (RGB, 8-bit)
   retouch-core/src/test/resources/metrics/mask_48x40.png   (grey, 0 = outside, 255 = inside)
   retouch-core/src/test/resources/metrics/golden.json      (PSNR / SSIM / MAE / MSE per pair, full and masked)
-  retouch-core/src/test/resources/image/*.png + image_golden.json  (reader fixtures encoded by PIL: grey, grey+alpha,
-      palette with tRNS, 16-bit RGB, RGBA, and the pixel values expected after compositing on white)
+  retouch-core/src/test/resources/image/*.png + image_golden.json  (reader fixtures encoded by PIL: grey, 1-bit,
+      grey+alpha, palette with tRNS, 16-bit RGB, RGBA, and the pixel values expected after compositing on white)
 The Java tests (MetricsParityTest, ImagesFixtureTest) read the same PNGs and compare.
 
 Definitions used for the references (they are Retouch's definitions, see dev.retouch.core.metrics.Metrics):
@@ -128,6 +128,12 @@ def make_image_fixtures():
     grey = np.array([[0, 64, 128], [192, 255, 17]], np.uint8)
     Image.fromarray(grey, "L").save(os.path.join(IMAGE, "grey_3x2.png"))
     expected["grey_3x2.png"] = np.repeat((grey / 255.0)[..., None], 3, axis=2)
+
+    bits = np.array([[1, 0, 1, 1, 0], [0, 0, 1, 0, 1]], bool)
+    mono = Image.fromarray(bits.astype(np.uint8) * 255, "L").convert("1", dither=Image.Dither.NONE)
+    assert np.array_equal(np.asarray(mono), bits)
+    mono.save(os.path.join(IMAGE, "mono_5x2.png"))  # 1-bit grey, packed pixels
+    expected["mono_5x2.png"] = np.repeat(bits[..., None].astype(np.float64), 3, axis=2)
 
     la = np.array([[[200, 255], [100, 128]], [[0, 0], [50, 64]]], np.uint8)
     Image.fromarray(la, "LA").save(os.path.join(IMAGE, "grey_alpha_2x2.png"))

@@ -45,6 +45,10 @@ final class ImageDecoder {
                 return image;
             } catch (IOException | RuntimeException e) {
                 if (e instanceof RetouchException r) throw r;
+                if (String.valueOf(e.getMessage()).contains("Unsupported Image Type")) {
+                    throw new RetouchException(file + ": unsupported " + format + " colour type (e.g. CMYK or YCCK),"
+                            + " expected RGB or grey", e);
+                }
                 throw new RetouchException(file + ": truncated or corrupt " + format + " image (" + describe(e) + ")",
                         e);
             } finally {

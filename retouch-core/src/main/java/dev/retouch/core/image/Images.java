@@ -29,7 +29,7 @@ import org.w3c.dom.Node;
  *
  * <p>Reading takes the stored samples as they are (no gamma or ICC colour management, like PIL): grey is
  * replicated to RGB, palettes are looked up (with tRNS transparency), 16-bit samples are divided by 65535 and any
- * alpha is composited on white with straight alpha, {@code rgb * a + (1 - a)}. Writing quantises with
+ * alpha is composited on white with straight alpha, {@code rgb * a + (1 - a)} (masks: on black). Writing quantises with
  * {@code round(v * 255)} and replaces the target atomically (temporary file in the same directory, then rename).
  */
 public final class Images {
@@ -48,17 +48,18 @@ public final class Images {
      *                          than {@code maxPixels}
      */
     public static RgbImage read(Path file, long maxPixels) {
-        return toRgb(ImageDecoder.decode(file, maxPixels, -1, -1), file);
+        return toRgb(ImageDecoder.decode(file, maxPixels, -1, -1), file, 1f);
     }
 
     /**
-     * Reads a mask image (grey or any PNG/JPEG, composited on white): a pixel is inside when its luminance
-     * {@code 0.299 R + 0.587 G + 0.114 B} is ≥ 0.5. The result is a {0, 1} mask.
+     * Reads a mask image (grey or any PNG/JPEG): a pixel is inside when its luminance
+     * {@code 0.299 R + 0.587 G + 0.114 B} is ≥ 0.5. Transparency is composited on black, so unpainted
+     * (transparent) pixels are outside whatever their colour. The result is a {0, 1} mask.
      *
      * @throws RetouchException as {@link #read}, or when the mask is not {@code width}×{@code height}
      */
     public static Mask readMask(Path file, int width, int height) {
-        RgbImage rgb = toRgb(ImageDecoder.decode(file, (long) width * height, width, height), file);
+        RgbImage rgb = toRgb(ImageDecoder.decode(file, (long) width * height, width, height), file, 0f);
         int n = width * height;
         float[] chw = rgb.chw();
         float[] values = new float[n];
@@ -169,8 +170,8 @@ public final class Images {
         return Math.max(0, Math.min(255, Math.round(v * 255f)));
     }
 
-    private static RgbImage toRgb(BufferedImage image, Path file) {
-        return new RgbImage(image.getWidth(), image.getHeight(), PixelConverter.toChw(image, file));
+    private static RgbImage toRgb(BufferedImage image, Path file, float background) {
+        return new RgbImage(image.getWidth(), image.getHeight(), PixelConverter.toChw(image, file, background));
     }
 
     private static void writePng(Path file, BufferedImage image, Map<String, String> textChunks) {

@@ -11,18 +11,19 @@ import java.nio.file.Path;
 
 /**
  * Decoded pixels to planar RGB in [0, 1], from the raster's raw samples and the colour model's layout (no colour
- * management): palette lookup, grey replicated, samples divided by {@code 2^bits - 1}, alpha composited on white.
+ * management): palette lookup, grey replicated, samples divided by {@code 2^bits - 1}, alpha composited on a
+ * uniform background (white for images, black for masks).
  */
 final class PixelConverter {
 
     private PixelConverter() {
     }
 
-    /** The image as (3, H, W) floats in [0, 1], composited on white. */
-    static float[] toChw(BufferedImage image, Path file) {
+    /** The image as (3, H, W) floats in [0, 1], composited on {@code background} (1 = white, 0 = black). */
+    static float[] toChw(BufferedImage image, Path file, float background) {
         ColorModel cm = image.getColorModel();
         if (cm instanceof IndexColorModel icm) {
-            return fromPalette(image.getRaster(), icm);
+            return fromPalette(image.getRaster(), icm, background);
         }
         int colours = switch (cm.getColorSpace().getType()) {
             case ColorSpace.TYPE_GRAY -> 1;
@@ -30,17 +31,17 @@ final class PixelConverter {
             default -> throw new RetouchException(file + ": expected an RGB or grey image, found colour space type "
                     + cm.getColorSpace().getType() + " (e.g. CMYK)");
         };
-        return fromComponents(image.getRaster(), cm, colours);
+        return fromComponents(image.getRaster(), cm, colours, background);
     }
 
-    private static float[] fromPalette(Raster raster, IndexColorModel icm) {
+    private static float[] fromPalette(Raster raster, IndexColorModel icm, float background) {
         int size = icm.getMapSize();
         float[][] lut = new float[3][size];
         for (int i = 0; i < size; i++) {
             float a = icm.getAlpha(i) / 255f;
-            lut[0][i] = composite(icm.getRed(i) / 255f, a);
-            lut[1][i] = composite(icm.getGreen(i) / 255f, a);
-            lut[2][i] = composite(icm.getBlue(i) / 255f, a);
+            lut[0][i] = composite(icm.getRed(i) / 255f, a, background);
+            lut[1][i] = composite(icm.getGreen(i) / 255f, a, background);
+            lut[2][i] = composite(icm.getBlue(i) / 255f, a, background);
         }
         int w = raster.getWidth();
         int h = raster.getHeight();
@@ -59,7 +60,7 @@ final class PixelConverter {
         return chw;
     }
 
-    private static float[] fromComponents(Raster raster, ColorModel cm, int colours) {
+    private static float[] fromComponents(Raster raster, ColorModel cm, int colours, float background) {
         int bands = raster.getNumBands();
         boolean alpha = cm.hasAlpha();
         boolean premultiplied = cm.isAlphaPremultiplied();
@@ -80,16 +81,17 @@ final class PixelConverter {
                 for (int c = 0; c < 3; c++) {
                     int band = colours == 1 ? 0 : c;
                     float v = row[p + band] * scale[band];
-                    chw[c * n + y * w + x] = premultiplied ? clamp01(v + (1f - a)) : composite(v, a);
+                    chw[c * n + y * w + x] = premultiplied ? clamp01(v + background * (1f - a))
+                            : composite(v, a, background);
                 }
             }
         }
         return chw;
     }
 
-    /** Straight alpha over white: {@code v * a + 1 * (1 - a)}. */
-    private static float composite(float v, float a) {
-        return clamp01(v * a + (1f - a));
+    /** Straight alpha over the background: {@code v * a + background * (1 - a)}. */
+    private static float composite(float v, float a, float background) {
+        return clamp01(v * a + background * (1f - a));
     }
 
     private static float clamp01(float v) {

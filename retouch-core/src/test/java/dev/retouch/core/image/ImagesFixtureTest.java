@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * PNGs encoded by PIL (or by hand, 16-bit) in modes javax.imageio decodes differently: grey, grey+alpha, 2-bit
- * palette with tRNS, RGBA and 16-bit RGB. Expected values, composited on white in float64, come from
+ * PNGs encoded by PIL (or by hand, 16-bit) in modes javax.imageio decodes differently: grey, 1-bit grey,
+ * grey+alpha, 2-bit palette with tRNS, RGBA and 16-bit RGB. Expected values, composited on white in float64, come from
  * {@code scripts/skimage_golden.py} ({@code image/image_golden.json}, HWC order).
  */
 class ImagesFixtureTest {
@@ -42,6 +42,6 @@ class ImagesFixtureTest {
             }
             checked++;
         }
-        assertEquals(5, checked);
+        assertEquals(6, checked);
     }
 }

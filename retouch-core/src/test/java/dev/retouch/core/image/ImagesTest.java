@@ -166,6 +166,16 @@ class ImagesTest {
     }
 
     @Test
+    void transparentMaskPixelsAreOutside() throws IOException {
+        BufferedImage strokes = new BufferedImage(3, 1, BufferedImage.TYPE_INT_ARGB);
+        strokes.setRGB(0, 0, 0xFFFFFFFF); // opaque white stroke: inside
+        strokes.setRGB(1, 0, 0x00FFFFFF); // transparent white: unpainted, outside
+        strokes.setRGB(2, 0, 0x80FFFFFF); // half-transparent white: luminance 128/255 ≥ 0.5, inside
+        Mask m = Images.readMask(writeJavax(strokes, "png", "strokes.png"), 3, 1);
+        assertArrayEquals(new float[] {1f, 0f, 1f}, m.values());
+    }
+
+    @Test
     void missingEmptyTextAndGifFilesFailClearly() throws IOException {
         assertMessage(dir.resolve("nope.png"), "nope.png", "no such file");
         Path empty = Files.createFile(dir.resolve("empty.png"));
