@@ -29,8 +29,9 @@ import org.w3c.dom.Node;
  *
  * <p>Reading takes the stored samples as they are (no gamma or ICC colour management, like PIL): grey is
  * replicated to RGB, palettes are looked up (with tRNS transparency), 16-bit samples are divided by 65535 and any
- * alpha is composited on white with straight alpha, {@code rgb * a + (1 - a)} (masks: on black). Writing quantises with
- * {@code round(v * 255)} and replaces the target atomically (temporary file in the same directory, then rename).
+ * alpha is composited on white with straight alpha, {@code rgb * a + (1 - a)} (masks: on black). EXIF orientation
+ * is not applied. Writing quantises with {@code round(v * 255)} and replaces the target atomically (temporary file
+ * in the same directory, then rename).
  */
 public final class Images {
 
@@ -165,7 +166,7 @@ public final class Images {
         return new RgbImage(w, h, sheet);
     }
 
-    /** {@code round(v * 255)} clamped to [0, 255]. */
+    /** {@code round(v * 255)} with halves rounded up (as torchvision's {@code save_image}), clamped to [0, 255]. */
     static int quantize(float v) {
         return Math.max(0, Math.min(255, Math.round(v * 255f)));
     }

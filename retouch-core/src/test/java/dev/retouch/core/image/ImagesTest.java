@@ -141,8 +141,10 @@ class ImagesTest {
                 rgb.setRGB(x, y, (200 << 16) | (100 << 8) | 50);
             }
         }
-        RgbImage img = Images.read(writeJavax(rgb, "jpeg", "photo.jpg"), 1000);
+        Path jpeg = writeJavax(rgb, "jpeg", "photo.jpg");
+        RgbImage img = Images.read(jpeg, 1000);
         assertEquals(16, img.width());
+        assertMessage(jpeg, "photo.jpg", "16x16 = 256 pixels, expected at most 255", 255);
         assertEquals(200 / 255f, img.get(0, 8, 8), 4 / 255f);
         assertEquals(100 / 255f, img.get(1, 8, 8), 4 / 255f);
         assertEquals(50 / 255f, img.get(2, 8, 8), 4 / 255f);
