@@ -187,7 +187,7 @@ public final class Images {
             if (!textChunks.isEmpty()) {
                 meta.mergeTree(PNG_METADATA, textTree(file, textChunks));
             }
-            AtomicFiles.write(file, out -> encode(writer, image, meta, out));
+            dev.retouch.core.io.AtomicFiles.write(file, out -> encode(writer, image, meta, out));
         } catch (IOException e) {
             throw new RetouchException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
