@@ -64,13 +64,21 @@ public final class Tensors {
         return keep(g);
     }
 
-    /** Detaches a native object from the innermost {@link PointerScope} so it outlives that scope. */
+    /**
+     * Makes a native object outlive the innermost {@link PointerScope} (if any) by taking one extra reference; the
+     * scope's close drops its own. (Note: {@code PointerScope.detach} would release the only reference and free
+     * the object at once.) The object is then freed by {@link #release} or by the garbage collector.
+     */
     public static <P extends org.bytedeco.javacpp.Pointer> P keep(P p) {
-        PointerScope scope = PointerScope.getInnerScope();
-        if (scope != null) {
-            scope.detach(p);
+        if (PointerScope.getInnerScope() != null) {
+            p.retainReference();
         }
         return p;
+    }
+
+    /** Frees a kept object now rather than at garbage collection. */
+    public static void release(org.bytedeco.javacpp.Pointer p) {
+        p.releaseReference();
     }
 
     /**

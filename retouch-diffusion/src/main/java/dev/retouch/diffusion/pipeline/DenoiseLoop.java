@@ -34,7 +34,7 @@ public final class DenoiseLoop {
                 int t = ts[i];
                 int tNext = i + 1 < ts.length ? ts[i + 1] : -1;
                 Tensor next;
-                try (PointerScope scope = new PointerScope()) {
+                try (PointerScope ignored2 = new PointerScope()) {
                     Tensor out = model.predict(scheduler.scaleModelInput(x, t), t);
                     if (hooks.guidance() != null) {
                         out = hooks.guidance().adjust(out, x, t);
@@ -42,10 +42,10 @@ public final class DenoiseLoop {
                     StepResult r = scheduler.step(out, t, x, state);
                     next = hooks.afterStep() != null ? hooks.afterStep().apply(r.prev(), tNext) : r.prev();
                     next = next.detach();
-                    scope.detach(next);
+                    next.retainReference(); // survives this step's scope
                 }
                 if (x != xStart) {
-                    x.close();
+                    x.releaseReference(); // the previous step's sample is no longer needed
                 }
                 x = next;
                 if (hooks.listener() != null && !hooks.listener().onStep(i + 1, ts.length, Double.NaN)) {

@@ -1,0 +1,125 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.io.Json;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.pipeline.PixelPipelines;
+import dev.retouch.diffusion.schedule.DDIMScheduler;
+import dev.retouch.diffusion.train.AdamW;
+import dev.retouch.diffusion.unet.UNet2DModel;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code retouch bench}: component and whole-pipeline timings on this machine, each the median of several repeats,
+ * with the UNet's achieved rate reported against a large matrix product timed in the same process.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time components on this machine: a 2048³ matrix product (the practical peak), the "
+                + "emoji-ddpm-32 UNet forward at batch 16 (FLOPs counted from layer shapes), a 50-step DDIM sample and "
+                + "training throughput. Values are medians over --repeats runs.",
+        footer = {"", "Example:", "  bin/retouch bench --json"})
+final class BenchCommand implements Runnable {
+    @Mixin
+    Common common;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Repeats per measurement (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Pixel model to time (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    private interface Work {
+        void run();
+    }
+
+    @Override
+    public void run() {
+        common.apply();
+        CliSupport.requireRange("--repeats", repeats, 1, 1000);
+        PixelDiffusionModel m = CliSupport.pixelModel(model);
+        Generator g = Tensors.generator(0);
+        double gemm = gemmGflops(g);
+        emit("gemm_gflops", gemm, "GFLOP/s");
+        double unet = unetGflops(m.unet(), g);
+        emit("unet_forward_gflops", unet, "GFLOP/s");
+        emit("unet_gemm_ratio", unet / gemm, "ratio");
+        emit("ddim50_sample_seconds", median(repeats, () -> PixelPipelines.sample(m, DDIMScheduler.of(m.schedule(), 50),
+                1, Tensors.generator(1), LoopHooks.NONE)), "s");
+        emit("train_images_per_second", 16 / trainStepSeconds(m, g), "images/s");
+    }
+
+    private void emit(String name, double value, String unit) {
+        if (common.json) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("name", name);
+            line.put("value", value);
+            line.put("unit", unit);
+            System.out.println(Json.toJson(line).replaceAll("\\s*\\n\\s*", " ").trim());
+        } else {
+            System.out.printf(Locale.ROOT, "%-26s %10.4f %s%n", name, value, unit);
+        }
+        System.out.flush();
+    }
+
+    private double gemmGflops(Generator g) {
+        Tensor a = Tensors.randn(g, 2048, 2048);
+        Tensor b = Tensors.randn(g, 2048, 2048);
+        a.matmul(b); // warm-up
+        double s = median(repeats, () -> a.matmul(b));
+        return 2.0 * 2048 * 2048 * 2048 / s / 1e9;
+    }
+
+    private double unetGflops(UNet2DModel unet, Generator g) {
+        int s = unet.config().sampleSize();
+        Tensor x = Tensors.randn(g, 16, unet.config().inChannels(), s, s);
+        Tensor t = PixelPipelines.timestepTensor(500, 16);
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            unet.forward(x, t);
+            double secs = median(repeats, () -> unet.forward(x, t));
+            return 2.0 * unet.macsPerImage() * 16 / secs / 1e9;
+        }
+    }
+
+    private double trainStepSeconds(PixelDiffusionModel m, Generator g) {
+        UNet2DModel unet = new UNet2DModel(m.config().unet());
+        unet.initialize(g);
+        AdamW opt = new AdamW(unet.namedParameters(), 0);
+        int s = unet.config().sampleSize();
+        Work step = () -> {
+            opt.zeroGrad();
+            Tensor x = Tensors.randn(g, 16, 3, s, s);
+            Tensor loss = torch.mse_loss(unet.forward(x, PixelPipelines.timestepTensor(500, 16)), x);
+            loss.backward();
+            opt.step(1e-4);
+        };
+        step.run();
+        return median(repeats, step);
+    }
+
+    /** Median wall time in seconds of {@code n} runs, each inside its own pointer scope. */
+    private static double median(int n, Work work) {
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            try (PointerScope ignored = new PointerScope()) {
+                work.run();
+            }
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(t);
+        return n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+    }
+}

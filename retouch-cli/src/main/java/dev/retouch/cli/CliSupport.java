@@ -1,0 +1,96 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Images;
+import dev.retouch.core.image.Resize;
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.io.Json;
+import dev.retouch.diffusion.model.PixelDiffusionModel;
+import org.bytedeco.pytorch.Tensor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What the commands share: loading models and images, validating numbers, writing outputs and results. */
+final class CliSupport {
+    /** Images above this many pixels are refused before decoding (override with -Dretouch.maxPixels). */
+    static final long MAX_PIXELS = Long.getLong("retouch.maxPixels", 4096L * 4096L);
+
+    private CliSupport() {
+    }
+
+    static PixelDiffusionModel pixelModel(String nameOrPath) {
+        return PixelDiffusionModel.load(Models.resolve(nameOrPath));
+    }
+
+    /** Reads an image and resizes it to size×size (area when shrinking, bilinear when enlarging) with a notice. */
+    static RgbImage imageAt(Path file, int size) {
+        RgbImage img = Images.read(file, MAX_PIXELS);
+        if (img.width() == size && img.height() == size) {
+            return img;
+        }
+        System.err.printf(Locale.ROOT, "notice: %s is %dx%d; resized to the model's %dx%d%n", file, img.width(),
+                img.height(), size, size);
+        boolean shrink = img.width() >= size && img.height() >= size;
+        return shrink ? Resize.area(img, size, size) : Resize.bilinear(img, size, size);
+    }
+
+    static Tensor tensor(RgbImage img) {
+        return ImageTensors.toTensor(img);
+    }
+
+    static void requireRange(String name, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new RetouchException(name + " must be in [" + fmt(min) + ", " + fmt(max) + "], got " + fmt(value));
+        }
+    }
+
+    /** Fails before any work when the output's directory does not exist. */
+    static void checkOutput(Path out) {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new RetouchException("output directory " + parent + " does not exist (for " + out + ")");
+        }
+    }
+
+    /** Writes a PNG carrying the command's parameters and seed as text chunks. */
+    static void writePng(Path out, RgbImage image, String command, Map<String, Object> params) {
+        Map<String, String> text = new LinkedHashMap<>();
+        text.put("Software", "retouch 0.1.0");
+        text.put("retouch.command", command);
+        params.forEach((k, v) -> text.put("retouch." + k, String.valueOf(v)));
+        Images.writePng(out, image, text);
+    }
+
+    /** A grid sheet of a batch (B, 3, H, W) in [−1, 1]. */
+    static RgbImage sheet(Tensor batch) {
+        List<RgbImage> images = ImageTensors.fromBatch(batch);
+        if (images.size() == 1) {
+            return images.get(0);
+        }
+        int cols = (int) Math.ceil(Math.sqrt(images.size()));
+        return Images.grid(images, cols, 2);
+    }
+
+    /** Prints the result as one JSON object (with --json) or as "key: value" lines. */
+    static void print(Common common, Map<String, Object> result) {
+        if (common.json) {
+            System.out.print(Json.toJson(result));
+        } else {
+            result.forEach((k, v) -> System.out.println(k + ": " + (v instanceof Double d ? fmt(d) : v)));
+        }
+    }
+
+    static String fmt(double v) {
+        return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.image.Images;
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.io.AtomicFiles;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small self-contained HTML report: sections of text, parameter tables and rows of captioned images. Images are
+ * written as PNG files next to {@code index.html} and shown pixelated at a readable scale.
+ */
+final class HtmlReport {
+    private final Path dir;
+    private final String title;
+    private final StringBuilder body = new StringBuilder();
+    private int imageCount;
+
+    HtmlReport(Path dir, String title) {
+        this.dir = dir;
+        this.title = title;
+    }
+
+    HtmlReport section(String heading, String text) {
+        body.append("<h2>").append(esc(heading)).append("</h2>\n");
+        if (text != null && !text.isEmpty()) {
+            body.append("<p>").append(esc(text)).append("</p>\n");
+        }
+        return this;
+    }
+
+    HtmlReport table(List<String> header, List<List<Object>> rows) {
+        body.append("<table><tr>");
+        header.forEach(h -> body.append("<th>").append(esc(h)).append("</th>"));
+        body.append("</tr>\n");
+        for (List<Object> row : rows) {
+            body.append("<tr>");
+            row.forEach(c -> body.append("<td>").append(esc(c instanceof Double d ? CliSupport.fmt(d) : String.valueOf(c))).append("</td>"));
+            body.append("</tr>\n");
+        }
+        body.append("</table>\n");
+        return this;
+    }
+
+    HtmlReport params(Map<String, ?> params) {
+        List<List<Object>> rows = new ArrayList<>();
+        params.forEach((k, v) -> rows.add(List.of(k, v)));
+        return table(List.of("parameter", "value"), rows);
+    }
+
+    /** One row of images with captions; each image is saved as a PNG in the report directory. */
+    HtmlReport images(List<RgbImage> images, List<String> captions, int scale) {
+        body.append("<div class=row>");
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage img = images.get(i);
+            String file = String.format("img%03d.png", imageCount++);
+            Images.writePng(dir.resolve(file), img, Map.of("Software", "retouch 0.1.0"));
+            body.append("<figure><img src=\"").append(file).append("\" width=").append(img.width() * scale)
+                    .append(" height=").append(img.height() * scale).append("><figcaption>")
+                    .append(esc(captions.get(i))).append("</figcaption></figure>");
+        }
+        body.append("</div>\n");
+        return this;
+    }
+
+    void write() {
+        String html = "<!doctype html>\n<html><head><meta charset=utf-8><title>" + esc(title) + "</title>\n<style>"
+                + "body{font-family:sans-serif;margin:2em;max-width:1100px}img{image-rendering:pixelated;"
+                + "border:1px solid #ccc}figure{display:inline-block;margin:4px;text-align:center;font-size:12px}"
+                + "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;"
+                + "font-size:13px}.row{margin:6px 0}</style></head><body>\n<h1>" + esc(title) + "</h1>\n" + body
+                + "</body></html>\n";
+        AtomicFiles.writeString(dir.resolve("index.html"), html);
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
