@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "retouch", mixinStandardHelpOptions = true, version = "retouch 0.1.0",
         description = "Diffusion-based image editing on the JVM.",
         subcommands = {SampleCommand.class, ReconstructCommand.class, SdeditCommand.class, CompareCommand.class,
-                TrainCommand.class, DataCommand.class, DemoCommand.class, BenchCommand.class,
+                TrainCommand.class, DataCommand.class, DemoCommand.class, BenchCommand.class, EvalCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  bin/retouch demo --out out/demo",
                 "  bin/retouch sample --model emoji-ddpm-32 --steps 50 --seed 1 --count 8 --out samples.png",

@@ -60,11 +60,16 @@ public final class PixelPipelines {
     public record Reconstruction(Tensor latent, Tensor image) {
     }
 
-    /** DDIM inversion with {@code steps} steps followed by η = 0 DDIM sampling over the same timesteps. */
+    /**
+     * DDIM inversion with {@code steps} steps followed by η = 0 DDIM sampling over the same timesteps. The sampling
+     * side does not clip x̂₀ (even if the model's schedule does), so that it is the exact inverse of the inversion
+     * update up to the ε(x_r, t) ≈ ε(x_t, t) approximation.
+     */
     public static Reconstruction reconstruct(PixelDiffusionModel model, Tensor x0, int steps, LoopHooks hooks) {
         int[] ts = ddimTimesteps(model.schedule(), steps);
         Tensor latent = invert(model, x0, ts, hooks);
-        DDIMScheduler ddim = new DDIMScheduler(model.schedule(), ts, 0.0);
+        NoiseSchedule unclipped = new NoiseSchedule(model.schedule().config().withoutClipping());
+        DDIMScheduler ddim = new DDIMScheduler(unclipped, ts, 0.0);
         Tensor image = DenoiseLoop.run(denoiser(model.unet()), ddim, latent, null, hooks);
         return new Reconstruction(latent, image);
     }

@@ -22,6 +22,12 @@ public record NoiseScheduleConfig(int numTrainTimesteps, double betaStart, doubl
         }
     }
 
+    /** The same process without x₀ clipping (inversion and reconstruction need the unclipped, invertible update). */
+    public NoiseScheduleConfig withoutClipping() {
+        return new NoiseScheduleConfig(numTrainTimesteps, betaStart, betaEnd, betaSchedule, predictionType, false,
+                clipSampleRange);
+    }
+
     /** DDPM's pixel-space default: 1000 steps, β linear 1e-4 → 0.02, ε-prediction, x₀ clipped to [−1, 1]. */
     public static NoiseScheduleConfig ddpmLinear() {
         return new NoiseScheduleConfig(1000, 1e-4, 0.02, BetaSchedule.LINEAR, PredictionType.EPSILON, true, 1.0);
