@@ -28,6 +28,27 @@ final class ImageDecoder {
     static BufferedImage decode(Path file, long maxPixels, int expectWidth, int expectHeight) {
         requireNonEmptyFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return decode(in, file.toString(), maxPixels, expectWidth, expectHeight);
+        } catch (IOException e) {
+            throw readFailure(file.toString(), e);
+        }
+    }
+
+    /** As {@link #decode(Path, long, int, int)} for encoded bytes; {@code source} names them in errors. */
+    static BufferedImage decode(byte[] bytes, String source, long maxPixels, int expectWidth, int expectHeight) {
+        if (bytes.length == 0) {
+            throw new RetouchException(source + ": empty (expected a PNG or JPEG image, found 0 bytes)");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return decode(in, source, maxPixels, expectWidth, expectHeight);
+        } catch (IOException e) {
+            throw readFailure(source, e);
+        }
+    }
+
+    private static BufferedImage decode(ImageInputStream in, String file, long maxPixels, int expectWidth,
+                                        int expectHeight) throws IOException {
+        {
             ImageReader reader = readerFor(file, in);
             String format = reader.getFormatName().toUpperCase(Locale.ROOT);
             try {
@@ -54,8 +75,6 @@ final class ImageDecoder {
             } finally {
                 reader.dispose();
             }
-        } catch (IOException e) {
-            throw readFailure(file, e);
         }
     }
 
@@ -75,12 +94,12 @@ final class ImageDecoder {
                 throw new RetouchException(file + ": empty file (expected a PNG or JPEG image, found 0 bytes)");
             }
         } catch (IOException e) {
-            throw readFailure(file, e);
+            throw readFailure(file.toString(), e);
         }
     }
 
     /** The PNG or JPEG reader for the stream's content (by signature, not by file name). */
-    static ImageReader readerFor(Path file, ImageInputStream in) throws IOException {
+    static ImageReader readerFor(String file, ImageInputStream in) throws IOException {
         if (in == null) {
             throw new RetouchException(file + ": cannot open the file for reading");
         }
@@ -99,7 +118,7 @@ final class ImageDecoder {
     }
 
     /** A read failure as a user-facing error naming the file. */
-    static RetouchException readFailure(Path file, Exception e) {
+    static RetouchException readFailure(String file, Exception e) {
         if (e instanceof RetouchException r) {
             return r;
         }
@@ -118,7 +137,7 @@ final class ImageDecoder {
         return sb.toString();
     }
 
-    private static void checkSize(Path file, int w, int h, long maxPixels, int expectWidth, int expectHeight) {
+    private static void checkSize(String file, int w, int h, long maxPixels, int expectWidth, int expectHeight) {
         if (expectWidth > 0 && (w != expectWidth || h != expectHeight)) {
             throw new RetouchException(file + ": expected a " + expectWidth + "x" + expectHeight
                     + " image (the size it must match), found " + w + "x" + h);

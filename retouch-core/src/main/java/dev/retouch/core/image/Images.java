@@ -49,7 +49,15 @@ public final class Images {
      *                          than {@code maxPixels}
      */
     public static RgbImage read(Path file, long maxPixels) {
-        return toRgb(ImageDecoder.decode(file, maxPixels, -1, -1), file, 1f);
+        return toRgb(ImageDecoder.decode(file, maxPixels, -1, -1), file.toString(), 1f);
+    }
+
+    /**
+     * Decodes PNG or JPEG bytes (e.g. an archive entry) as RGB composited on white; {@code source} names the bytes
+     * in error messages. Same checks as {@link #read}.
+     */
+    public static RgbImage decode(byte[] bytes, String source, long maxPixels) {
+        return toRgb(ImageDecoder.decode(bytes, source, maxPixels, -1, -1), source, 1f);
     }
 
     /**
@@ -60,7 +68,7 @@ public final class Images {
      * @throws RetouchException as {@link #read}, or when the mask is not {@code width}×{@code height}
      */
     public static Mask readMask(Path file, int width, int height) {
-        RgbImage rgb = toRgb(ImageDecoder.decode(file, (long) width * height, width, height), file, 0f);
+        RgbImage rgb = toRgb(ImageDecoder.decode(file, (long) width * height, width, height), file.toString(), 0f);
         int n = width * height;
         float[] chw = rgb.chw();
         float[] values = new float[n];
@@ -119,7 +127,7 @@ public final class Images {
     public static Map<String, String> readPngText(Path file) {
         ImageDecoder.requireNonEmptyFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            ImageReader reader = ImageDecoder.readerFor(file, in);
+            ImageReader reader = ImageDecoder.readerFor(file.toString(), in);
             try {
                 if (!reader.getFormatName().equalsIgnoreCase("png")) {
                     throw new RetouchException(file + ": expected a PNG image, found "
@@ -132,7 +140,7 @@ public final class Images {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            throw ImageDecoder.readFailure(file, e);
+            throw ImageDecoder.readFailure(file.toString(), e);
         }
     }
 
@@ -171,7 +179,7 @@ public final class Images {
         return Math.max(0, Math.min(255, Math.round(v * 255f)));
     }
 
-    private static RgbImage toRgb(BufferedImage image, Path file, float background) {
+    private static RgbImage toRgb(BufferedImage image, String file, float background) {
         return new RgbImage(image.getWidth(), image.getHeight(), PixelConverter.toChw(image, file, background));
     }
 

@@ -7,7 +7,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.nio.file.Path;
 
 /**
  * Decoded pixels to planar RGB in [0, 1], from the raster's raw samples and the colour model's layout (no colour
@@ -20,7 +19,7 @@ final class PixelConverter {
     }
 
     /** The image as (3, H, W) floats in [0, 1], composited on {@code background} (1 = white, 0 = black). */
-    static float[] toChw(BufferedImage image, Path file, float background) {
+    static float[] toChw(BufferedImage image, String file, float background) {
         ColorModel cm = image.getColorModel();
         if (cm instanceof IndexColorModel icm) {
             return fromPalette(image.getRaster(), icm, background);

@@ -1,8 +1,11 @@
 package dev.retouch.data.emoji;
 
+import dev.retouch.core.image.Images;
+import dev.retouch.core.image.Resize;
+import dev.retouch.core.image.RgbImage;
+
 import dev.retouch.core.RetouchException;
 import dev.retouch.data.Split;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -129,14 +132,19 @@ public final class EmojiDataset {
         return bytesOf(image).clone();
     }
 
-    /** The image decoded as {@link BufferedImage#TYPE_INT_ARGB}, 64×64, with its alpha channel. */
-    public BufferedImage decode(EmojiImage image) {
-        return EmojiPixels.decode(bytesOf(image), image.image(), IMAGE_SIZE);
+    /** The 64×64 image composited on white (straight alpha), decoded by {@link Images#decode}. */
+    public RgbImage rgbImage(EmojiImage image) {
+        RgbImage rgb = Images.decode(bytesOf(image), "emoji image " + image.image(), (long) MAX_SIZE * MAX_SIZE);
+        if (rgb.width() != IMAGE_SIZE || rgb.height() != IMAGE_SIZE) {
+            throw new RetouchException("emoji image " + image.image() + " has the wrong size: expected "
+                    + IMAGE_SIZE + "×" + IMAGE_SIZE + ", found " + rgb.width() + "×" + rgb.height());
+        }
+        return rgb;
     }
 
     /** The 64×64 image composited on white: planar RGB (3, 64, 64), values in [0, 1]. */
     public float[] rgb(EmojiImage image) {
-        return EmojiPixels.rgbOnWhite(decode(image));
+        return rgbImage(image).chw();
     }
 
     /**
@@ -148,7 +156,8 @@ public final class EmojiDataset {
             throw new RetouchException("emoji image size must be between 1 and " + MAX_SIZE + " pixels, found "
                     + size);
         }
-        return EmojiPixels.areaResize(rgb(image), 3, IMAGE_SIZE, size);
+        RgbImage full = rgbImage(image);
+        return size == IMAGE_SIZE ? full.chw() : Resize.area(full, size, size).chw();
     }
 
     private byte[] bytesOf(EmojiImage image) {

@@ -50,13 +50,13 @@ class EmojiDatasetTest {
     }
 
     @Test
-    void decodesRgbaPng() {
-        BufferedImage image = DATASET.decode(DATASET.image("1f600.png"));
-        assertEquals(BufferedImage.TYPE_INT_ARGB, image.getType());
-        assertEquals(64, image.getWidth());
-        assertEquals(64, image.getHeight());
-        assertEquals(0, image.getRGB(0, 0) >>> 24);            // transparent corner
-        assertEquals(0xFFFDE030, image.getRGB(32, 32));         // opaque yellow centre (253, 224, 48)
+    void decodesRgbaPngOnWhite() {
+        dev.retouch.core.image.RgbImage image = DATASET.rgbImage(DATASET.image("1f600.png"));
+        assertEquals(64, image.width());
+        assertEquals(64, image.height());
+        assertEquals(1f, image.get(0, 0, 0));                   // transparent corner composited on white
+        assertEquals(253 / 255f, image.get(0, 32, 32), 1e-7);   // opaque yellow centre (253, 224, 48)
+        assertEquals(48 / 255f, image.get(2, 32, 32), 1e-7);
     }
 
     @Test
@@ -156,7 +156,7 @@ class EmojiDatasetTest {
         pngs.put("1f600.png", new byte[] {1, 2, 3});
         EmojiDataset broken = EmojiDataset.of(Fixtures.entries(), pngs, "broken");
         RetouchException e = assertThrows(RetouchException.class, () -> broken.rgb(broken.image("1f600.png")));
-        assertEquals("cannot decode emoji image 1f600.png: expected a PNG, found 3 bytes in no known image format",
+        assertEquals("emoji image 1f600.png: not a PNG or JPEG image",
                 e.getMessage());
     }
 
@@ -167,7 +167,7 @@ class EmojiDatasetTest {
         Map<String, byte[]> pngs = Fixtures.pngs();
         pngs.put("1f610.png", png.toByteArray());
         EmojiDataset broken = EmojiDataset.of(Fixtures.entries(), pngs, "broken");
-        RetouchException e = assertThrows(RetouchException.class, () -> broken.decode(broken.image("1f610.png")));
+        RetouchException e = assertThrows(RetouchException.class, () -> broken.rgb(broken.image("1f610.png")));
         assertEquals("emoji image 1f610.png has the wrong size: expected 64×64, found 32×16", e.getMessage());
     }
 
