@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /** Test helpers: runs {@link Main#execute} capturing stdout and stderr; builds tiny models and images. */
 record CliRun(int code, String out, String err, double seconds) {
 
-    /** Lenient enough for what the CLI may legitimately print (e.g. "Infinity"), strict about trailing content. */
+    /** Standard JSON only (a bare NaN or Infinity is refused), and nothing after the object. */
     static final JsonMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
