@@ -1,0 +1,122 @@
+package dev.retouch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.retouch.core.image.Images;
+import dev.retouch.core.image.RgbImage;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code retouch demo --quick}: the HTML report, on the shipped model when there is one, else on a stand-in. */
+class DemoTest {
+    static final List<String> SECTIONS = List.of("About", "Unconditional samples (emoji-ddpm-32)",
+            "DDIM inversion and reconstruction", "SDEdit", "Total");
+
+    @TempDir
+    Path tmp;
+
+    /** The repository root: the nearest ancestor of the working directory holding retouch-cli/ and pom.xml. */
+    static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("retouch-cli")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void demoOnTheShippedModel() throws Exception {
+        Path root = repoRoot();
+        Assumptions.assumeTrue(Files.isDirectory(root.resolve("models").resolve(PixelDemo.MODEL)),
+                "no shipped model at " + root.resolve("models").resolve(PixelDemo.MODEL));
+        checkDemo(root, tmp.resolve("demo"));
+    }
+
+    /** The same checks with a tiny 16×16 model standing in for emoji-ddpm-32, so the report is tested today. */
+    @Test
+    void demoOnAStandInModel() throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home.resolve("models"));
+        CliRun.tinyModel(home.resolve("models").resolve(PixelDemo.MODEL), 11, CliRun.tiny16());
+        checkDemo(home, tmp.resolve("report"));
+    }
+
+    @Test
+    void demoWithoutTheModelNamesIt() {
+        Path home = tmp.resolve("empty-home");
+        String old = System.getProperty("retouch.home");
+        try {
+            System.setProperty("retouch.home", home.toString());
+            CliRun r = CliRun.run("demo", "--out", tmp.resolve("report").toString(), "--quick");
+            assertEquals(1, r.code(), r::describe);
+            assertEquals(1, r.errorLines().size(), r::describe);
+            String line = r.errorLines().get(0);
+            assertTrue(line.contains(PixelDemo.MODEL) && line.contains(home.resolve("models").toString()), line);
+            assertTrue(!r.err().contains("\tat "), r::describe);
+        } finally {
+            restore(old);
+        }
+    }
+
+    private static void restore(String old) {
+        if (old == null) {
+            System.clearProperty("retouch.home");
+        } else {
+            System.setProperty("retouch.home", old);
+        }
+    }
+
+    private static void checkDemo(Path home, Path out) throws Exception {
+        String old = System.getProperty("retouch.home");
+        CliRun r;
+        try {
+            System.setProperty("retouch.home", home.toString());
+            r = CliRun.run("demo", "--out", out.toString(), "--quick", "--json");
+        } finally {
+            restore(old);
+        }
+        assertEquals(0, r.code(), r::describe);
+        JsonNode j = r.json();
+        Path index = out.resolve("index.html");
+        assertEquals(index.toString(), j.get("report").asText());
+        assertTrue(j.get("seconds").isNumber());
+        assertTrue(Files.isRegularFile(index), "no " + index);
+
+        String html = Files.readString(index);
+        assertTrue(html.startsWith("<!doctype html>"), html);
+        assertTrue(html.trim().endsWith("</html>"), html);
+        for (String s : SECTIONS) {
+            assertTrue(html.contains("<h2>" + HtmlReport.esc(s) + "</h2>"), "no section '" + s + "' in\n" + html);
+        }
+
+        Matcher m = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
+        List<String> srcs = new ArrayList<>();
+        while (m.find()) {
+            srcs.add(m.group(1));
+        }
+        // --quick: 4 samples, 2 × (input, x_T, reconstruction), 2 × (input + 3 strengths).
+        assertEquals(4 + 2 * 3 + 2 * 4, srcs.size(), "images in the report: " + srcs);
+        assertEquals(srcs.size(), srcs.stream().distinct().count(), "an image file is referenced twice");
+        for (String src : srcs) {
+            assertTrue(src.endsWith(".png") && !src.contains("/") && !src.contains(".."), src);
+            Path p = out.resolve(src);
+            assertTrue(Files.isRegularFile(p), "the report references a missing file " + p);
+            RgbImage img = Images.read(p, 1 << 20);
+            assertTrue(img.width() > 0 && img.height() > 0);
+        }
+        // The reconstruction table has one row per input with numeric PSNR and SSIM.
+        assertTrue(html.contains("<th>PSNR dB</th>") && html.contains("<th>SSIM</th>"), html);
+        assertEquals(2, Pattern.compile("<tr><td>1f[0-9a-f]+\\.png</td>").matcher(html).results().count(), html);
+    }
+}
