@@ -44,10 +44,27 @@ final class CliSupport {
         return ImageTensors.toTensor(img);
     }
 
+    /** A bad option value (the caller's mistake): exit 2 like picocli's own usage errors. */
+    static final class UsageError extends RetouchException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
     static void requireRange(String name, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
-            throw new RetouchException(name + " must be in [" + fmt(min) + ", " + fmt(max) + "], got " + fmt(value));
+            throw new UsageError(name + " must be in [" + num(min) + ", " + num(max) + "], got " + num(value));
         }
+    }
+
+    /** 5000 as "5000", 0.5 as "0.5", NaN as "NaN". */
+    static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** SSIM, or null when the images are smaller than its 11×11 window. */
+    static Double ssimOrNull(RgbImage a, RgbImage b) {
+        return Math.min(a.width(), a.height()) < 11 ? null : dev.retouch.core.metrics.Metrics.ssim(a, b, 1.0);
     }
 
     /** Fails before any work when the output's directory does not exist. */
@@ -55,6 +72,9 @@ final class CliSupport {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new RetouchException("output directory " + parent + " does not exist (for " + out + ")");
+        }
+        if (Files.isDirectory(out)) {
+            throw new RetouchException("output " + out + " is a directory; expected a PNG file path");
         }
     }
 

@@ -40,7 +40,7 @@ final class CompareCommand implements Runnable {
     public void run() {
         common.apply();
         if (outside && mask == null) {
-            throw new RetouchException("--outside needs --mask");
+            throw new CliSupport.UsageError("--outside needs --mask");
         }
         RgbImage ref = Images.read(reference, CliSupport.MAX_PIXELS);
         RgbImage img = Images.read(image, CliSupport.MAX_PIXELS);

@@ -6,7 +6,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code retouch data fetch}. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Manage datasets.",
-        subcommands = {DataCommand.Fetch.class})
+        subcommands = {DataCommand.Fetch.class},
+        footer = {"", "Example:", "  bin/retouch data fetch"})
 final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

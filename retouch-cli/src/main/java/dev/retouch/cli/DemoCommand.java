@@ -32,6 +32,7 @@ final class DemoCommand implements Runnable {
     @Override
     public void run() {
         common.apply();
+        Models.resolve(PixelDemo.MODEL); // fail before writing anything when the shipped model is missing
         try {
             Files.createDirectories(out);
         } catch (IOException e) {

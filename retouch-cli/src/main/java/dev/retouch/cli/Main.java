@@ -32,7 +32,17 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler(Main::usage);
         return cl.execute(args);
+    }
+
+    private static int usage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("error: " + e.getMessage());
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -46,7 +56,7 @@ public final class Main implements Runnable {
                 ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
         err.println("error: " + message);
         err.flush();
-        return 1;
+        return e instanceof CliSupport.UsageError ? cl.getCommandSpec().exitCodeOnInvalidInput() : 1;
     }
 
     private static boolean hasDebug(CommandLine.ParseResult parsed) {

@@ -52,11 +52,11 @@ final class ReconstructCommand implements Runnable {
         params.put("model", model);
         params.put("image", image.toString());
         params.put("steps", steps);
-        CliSupport.writePng(out, result, "reconstruct", params);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());
         res.put("psnr", Metrics.psnr(input, result, 1.0));
-        res.put("ssim", Metrics.ssim(input, result, 1.0));
+        res.put("ssim", CliSupport.ssimOrNull(input, result));
+        CliSupport.writePng(out, result, "reconstruct", params);
         res.put("steps", steps);
         res.put("seconds", secs);
         CliSupport.print(common, res);

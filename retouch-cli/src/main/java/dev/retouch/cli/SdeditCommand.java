@@ -63,12 +63,12 @@ final class SdeditCommand implements Runnable {
         params.put("strength", strength);
         params.put("steps", steps);
         params.put("seed", seed);
-        CliSupport.writePng(out, result, "sdedit", params);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());
         res.putAll(params);
         res.put("psnr", Metrics.psnr(input, result, 1.0));
-        res.put("ssim", Metrics.ssim(input, result, 1.0));
+        res.put("ssim", CliSupport.ssimOrNull(input, result));
+        CliSupport.writePng(out, result, "sdedit", params);
         res.put("seconds", secs);
         CliSupport.print(common, res);
     }

@@ -6,7 +6,6 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -334,8 +333,6 @@ class BadInputTest {
 
     /** Like a missing directory, an --out that is a directory is known before any work. */
     @Test
-    @Disabled("BUG: CliSupport.checkOutput only checks the parent, so '--out <existing dir>' runs the whole "
-            + "sampling loop and fails afterwards in AtomicFiles ('cannot write …: it is a directory')")
     void outputThatIsADirectoryFailsBeforeAnyWork() throws Exception {
         Path d = Files.createDirectories(dir.resolve("an-output-dir"));
         CliRun r = CliRun.run("sample", "--model", model.toString(), "--steps", "2", "--out", d.toString());
@@ -370,8 +367,6 @@ class BadInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("usageErrors")
-    @Disabled("BUG: picocli's default parameter-exception handler prints \"Unknown option: '--bogus'\" (no 'error:' "
-            + "prefix) followed by the whole usage text; Main.execute sets no ParameterExceptionHandler")
     void usageErrorsHaveOneErrorLine(String option, List<String> args) {
         CliRun r = CliRun.run(args.toArray(String[]::new));
         assertEquals(2, r.code(), r::describe);
@@ -386,8 +381,6 @@ class BadInputTest {
      * (Main documents "0 ok, 1 failure, 2 usage").
      */
     @Test
-    @Disabled("BUG: range checks (CliSupport.requireRange, '--outside needs --mask') throw RetouchException from "
-            + "run(), which Main.handle maps to exit 1 instead of 2 (usage)")
     void outOfRangeOptionValuesAreUsageErrors() {
         for (Case c : cases().filter(c -> c.code == 0).toList()) {
             CliRun r = CliRun.run(c.args.toArray(String[]::new));
@@ -397,8 +390,6 @@ class BadInputTest {
 
     /** Integer options are shown as integers: "--steps must be in [1, 1000], got 5000", not "5000.0000". */
     @Test
-    @Disabled("BUG: CliSupport.requireRange formats every bound with %.4f: '--steps must be in [1.0000, 1000.0000], "
-            + "got 5000.0000'")
     void integerRangeMessagesShowIntegers() {
         CliRun r = CliRun.run("sample", "--model", model.toString(), "--steps", "5000", "--out",
                 out("int-range").toString());

@@ -7,7 +7,6 @@ import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.Metrics;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -197,8 +196,6 @@ class CliEndToEndTest {
      * null or a number) and must not exit 1 after having written its output.
      */
     @Test
-    @Disabled("BUG: reconstruct/sdedit on a model < 11×11 do all the work, write --out, then exit 1 with "
-            + "'SSIM needs images of at least 11x11 pixels'; fix in ReconstructCommand/SdeditCommand (see report)")
     void reconstructAndSdeditOnAModelSmallerThanTheSsimWindow() {
         Path in = CliRun.png(tmp.resolve("in.png"), 8, 8, 1);
         for (String cmd : List.of("reconstruct", "sdedit")) {
@@ -214,8 +211,6 @@ class CliEndToEndTest {
 
     /** Whatever the outcome, a command that exits non-zero must not leave its output behind. */
     @Test
-    @Disabled("BUG: ReconstructCommand/SdeditCommand write --out before computing PSNR/SSIM, so a metric failure "
-            + "exits 1 with the output file created")
     void aFailingReconstructLeavesNoOutput() {
         Path in = CliRun.png(tmp.resolve("in.png"), 8, 8, 1);
         Path out = tmp.resolve("recon.png");
@@ -291,8 +286,6 @@ class CliEndToEndTest {
     }
 
     @Test
-    @Disabled("BUG: 'retouch data --help' has no example (DataCommand's @Command has no footer); DESIGN §7: every "
-            + "command has --help with an example")
     void dataHelpHasAnExample() {
         assertHelpHasExample("data");
     }

@@ -139,8 +139,8 @@ final class ImageDecoder {
 
     private static void checkSize(String file, int w, int h, long maxPixels, int expectWidth, int expectHeight) {
         if (expectWidth > 0 && (w != expectWidth || h != expectHeight)) {
-            throw new RetouchException(file + ": expected a " + expectWidth + "x" + expectHeight
-                    + " image (the size it must match), found " + w + "x" + h);
+            throw new RetouchException(file + ": expected " + expectWidth + "x" + expectHeight
+                    + " pixels (the size it must match), found " + w + "x" + h);
         }
         long pixels = (long) w * h;
         if (pixels > maxPixels) {
