@@ -89,10 +89,13 @@ class DenoiseLoopMemoryTest {
         assertTrue(Tensors.allFinite(second));
         long growth = rss[3] - rss[0];
         System.out.printf("denoise loop: 2000 steps in %.1f s; VmRSS after 100 steps %.1f MB, 1000 %.1f MB,"
-                        + " 1500 %.1f MB, 2000 %.1f MB; growth %.2f MB; live native objects %d, %d, %d, %d%n",
-                seconds, rss[0] / 1e6, rss[1] / 1e6, rss[2] / 1e6, rss[3] / 1e6, growth / 1e6,
+                        + " 1500 %.1f MB, 2000 %.1f MB; growth %.2f MB (%.2f MB since step 1000); live native objects"
+                + " %d, %d, %d, %d%n", seconds, rss[0] / 1e6, rss[1] / 1e6, rss[2] / 1e6, rss[3] / 1e6, growth / 1e6,
+                (rss[3] - rss[1]) / 1e6,
                 pointers[0], pointers[1], pointers[2], pointers[3]);
         assertTrue(growth < 50_000_000L, "resident memory grew by " + growth / 1e6 + " MB over 1900 steps");
+        assertTrue(rss[3] - rss[1] < 50_000_000L, "resident memory grew by " + (rss[3] - rss[1]) / 1e6
+                + " MB over the last 1000 steps");
         // every step's tensors die with its scope: counted before any GC, the last 1000 steps leave at most a
         // handful of objects more than step 1000 did (the probe at step 100 already collected the set-up garbage;
         // one object retained per step would add 1000)
