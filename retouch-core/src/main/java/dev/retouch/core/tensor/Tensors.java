@@ -18,8 +18,22 @@ public final class Tensors {
     private Tensors() {
     }
 
-    /** A float32 CPU tensor holding a copy of {@code data} with the given shape. */
+    /**
+     * A float32 CPU tensor holding a copy of {@code data} with the given shape. The array must fill the shape
+     * exactly (libtorch would otherwise read past the end of a short array).
+     */
     public static Tensor of(float[] data, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            }
+            n = Math.multiplyExact(n, d);
+        }
+        if (n != data.length) {
+            throw new IllegalArgumentException(data.length + " values do not fill shape " + Arrays.toString(shape)
+                    + " (" + n + " elements)");
+        }
         return Tensor.create(data, shape);
     }
 
