@@ -6,7 +6,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code retouch data fetch}. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Manage datasets.",
-        subcommands = {DataCommand.Fetch.class},
+        subcommands = {DataCommand.Fetch.class, FaceLabelsCommand.class},
         footer = {"", "Example:", "  bin/retouch data fetch"})
 final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec

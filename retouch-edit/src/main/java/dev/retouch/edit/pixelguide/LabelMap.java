@@ -1,0 +1,73 @@
+package dev.retouch.edit.pixelguide;
+
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.image.Images;
+import dev.retouch.core.image.RgbImage;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/** A per-pixel map of {@link FaceClass} ids, row-major (H, W), stored as a PNG in the class palette. */
+public record LabelMap(int width, int height, byte[] classes) {
+    public LabelMap {
+        if (width < 1 || height < 1 || classes.length != width * height) {
+            throw new IllegalArgumentException("label map " + width + "x" + height + " needs " + width * height
+                    + " entries, found " + classes.length);
+        }
+        for (byte c : classes) {
+            if (c < 0 || c >= FaceClass.values().length) {
+                throw new IllegalArgumentException("class id " + c + " outside the palette");
+            }
+        }
+    }
+
+    public FaceClass get(int y, int x) {
+        return FaceClass.values()[classes[y * width + x]];
+    }
+
+    /** Number of pixels of class {@code c}. */
+    public int count(FaceClass c) {
+        int n = 0;
+        for (byte b : classes) {
+            n += b == c.ordinal() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The map as an RGB image in the palette. */
+    public RgbImage toImage() {
+        int n = width * height;
+        float[] chw = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            int rgb = FaceClass.values()[classes[i]].rgb();
+            chw[i] = ((rgb >> 16) & 255) / 255f;
+            chw[n + i] = ((rgb >> 8) & 255) / 255f;
+            chw[2 * n + i] = (rgb & 255) / 255f;
+        }
+        return new RgbImage(width, height, chw);
+    }
+
+    public void writePng(Path file) {
+        Images.writePng(file, toImage(), Map.of("Software", "retouch 0.1.0", "retouch.palette", "FaceClass"));
+    }
+
+    /** Reads a palette PNG; any colour outside the palette is an error naming the pixel and the colour. */
+    public static LabelMap readPng(Path file) {
+        RgbImage img = Images.read(file, 4096L * 4096L);
+        int n = img.width() * img.height();
+        byte[] classes = new byte[n];
+        float[] chw = img.chw();
+        for (int i = 0; i < n; i++) {
+            int rgb = (Math.round(chw[i] * 255) << 16) | (Math.round(chw[n + i] * 255) << 8) | Math.round(chw[2 * n + i] * 255);
+            FaceClass c = FaceClass.ofColour(rgb);
+            if (c == null) {
+                throw new RetouchException(file + ": pixel (" + i % img.width() + ", " + i / img.width()
+                        + ") has colour #" + String.format("%06X", rgb) + ", which is not in the class palette "
+                        + Arrays.stream(FaceClass.values()).map(k -> k.label() + "=#" + String.format("%06X", k.rgb())).toList());
+            }
+            classes[i] = (byte) c.ordinal();
+        }
+        return new LabelMap(img.width(), img.height(), classes);
+    }
+}
