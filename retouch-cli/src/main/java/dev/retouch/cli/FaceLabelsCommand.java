@@ -1,6 +1,5 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.Images;
 import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
@@ -8,12 +7,11 @@ import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.data.emoji.EmojiImage;
 import dev.retouch.edit.pixelguide.FaceLabeler;
 import dev.retouch.edit.pixelguide.LabelMap;
+import dev.retouch.edit.pixelguide.LabelledFaces;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +41,7 @@ final class FaceLabelsCommand implements Runnable {
 
     @Override
     public void run() {
-        List<String> names = readNames(images);
+        List<String> names = LabelledFaces.list(images);
         EmojiDataset ds = EmojiDataset.load();
         EvalReconstructionCommand.mkdirs(out);
         List<RgbImage> sheet = new ArrayList<>();
@@ -59,14 +57,5 @@ final class FaceLabelsCommand implements Runnable {
             Images.writePng(preview, Images.grid(sheet, 16, 1), java.util.Map.of("Software", "retouch 0.1.0"));
         }
         System.out.println(names.size() + " label maps written to " + out);
-    }
-
-    static List<String> readNames(Path file) {
-        try {
-            return Files.readAllLines(file).stream().map(String::trim)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> l.split("\\s+")[0]).toList();
-        } catch (IOException e) {
-            throw new RetouchException("cannot read " + file + ": " + e.getMessage(), e);
-        }
     }
 }

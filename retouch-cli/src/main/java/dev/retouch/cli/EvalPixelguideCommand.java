@@ -1,0 +1,245 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Mask;
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.io.AtomicFiles;
+import dev.retouch.core.io.Json;
+import dev.retouch.core.metrics.Metrics;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.data.Split;
+import dev.retouch.data.emoji.EmojiDataset;
+import dev.retouch.data.emoji.EmojiImage;
+import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.pipeline.PixelPipelines;
+import dev.retouch.edit.pixelguide.EditScores;
+import dev.retouch.edit.pixelguide.FaceClass;
+import dev.retouch.edit.pixelguide.LabelMap;
+import dev.retouch.edit.pixelguide.MapEdit;
+import dev.retouch.edit.pixelguide.PixelClassifiers;
+import dev.retouch.edit.pixelguide.PixelGuide;
+import dev.retouch.edit.pixelguide.Roi;
+import dev.retouch.edit.pixelguide.ScriptedEdits;
+import org.bytedeco.javacpp.PointerScope;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code retouch eval pixelguide}: paper 004's Table 1 and Fig. 6 on held-out emoji faces. */
+@Command(name = "pixelguide", mixinStandardHelpOptions = true,
+        description = "Benchmark pixelguide on held-out emoji faces (VALIDATION/TEST split, 'face-*' subcategories) with "
+                + "scripted map edits (close mouth, open mouth, move eyes up, add tear, remove tears): MAE and PSNR "
+                + "outside the ROI, segmentation accuracy inside the ROI against the target map, runtime; baseline "
+                + "SDEdit (strength 0.5) on the image with the edit's pixels painted in the palette colours; full-step "
+                + "vs 50-step on the first --full edits; with --sweep, accuracy over t0 × scale for small and large ROIs.",
+        footer = {"", "Example:", "  bin/retouch eval pixelguide --out out/eval-pixelguide --sweep"})
+final class EvalPixelguideCommand implements Runnable {
+    @Mixin
+    Common common;
+
+    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Pixel diffusion model (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--classifiers", defaultValue = "pixelguide-emoji", description = "Classifiers (default: ${DEFAULT-VALUE}).")
+    String classifiers;
+
+    @Option(names = "--faces", defaultValue = "12", description = "Held-out faces to use (default: ${DEFAULT-VALUE}).")
+    int faces;
+
+    @Option(names = "--full", defaultValue = "3", description = "Edits also run full-step (default: ${DEFAULT-VALUE}).")
+    int full;
+
+    @Option(names = "--sweep", description = "Also sweep t0 ∈ {300, 500, 750} × scale ∈ {40, 100, 200}.")
+    boolean sweep;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Report directory.")
+    Path out;
+
+    record Case(String face, String edit, RgbImage image, LabelMap original, LabelMap target, Mask roi) {
+    }
+
+    @Override
+    public void run() {
+        common.apply();
+        EvalReconstructionCommand.mkdirs(out);
+        PixelDiffusionModel m = CliSupport.pixelModel(model);
+        PixelClassifiers pc = PixelClassifiers.load(Models.resolve(classifiers));
+        List<Case> cases = cases(m, pc);
+        HtmlReport html = new HtmlReport(out, "pixelguide benchmark");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Case c : cases) {
+            rows.add(runCase(m, pc, c, html));
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", model);
+        report.put("classifiers", classifiers);
+        report.put("cases", rows.size());
+        report.put("pixelguide", summary(rows, "pg_"));
+        report.put("sdedit", summary(rows, "sd_"));
+        report.put("full_vs_respaced", fullVsRespaced(m, pc, cases.subList(0, Math.min(full, cases.size()))));
+        if (sweep) {
+            report.put("sweep", sweep(m, pc, cases));
+        }
+        report.put("rows", rows);
+        AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(report));
+        html.section("Summary", Json.toJson(Map.of("pixelguide", report.get("pixelguide"), "sdedit", report.get("sdedit"),
+                "full_vs_respaced", report.get("full_vs_respaced"))));
+        html.write();
+        report.remove("rows");
+        CliSupport.print(common, report);
+    }
+
+    private List<Case> cases(PixelDiffusionModel m, PixelClassifiers pc) {
+        EmojiDataset ds = EmojiDataset.load();
+        List<EmojiImage> held = ds.images().stream().filter(e -> !e.isVariant() && e.split() != Split.TRAIN
+                && e.base().subcategory().startsWith("face-")).sorted(Comparator.comparing(EmojiImage::image)).toList();
+        List<Case> cases = new ArrayList<>();
+        for (EmojiImage e : held.subList(0, Math.min(faces, held.size()))) {
+            RgbImage img = new RgbImage(m.sampleSize(), m.sampleSize(), ds.rgb(e, m.sampleSize()));
+            LabelMap original = pc.segment(m, ImageTensors.toTensor(img), seed);
+            for (ScriptedEdits.Edit edit : ScriptedEdits.forMap(original)) {
+                LabelMap target = MapEdit.apply(original, edit.ops());
+                if (!java.util.Arrays.equals(target.classes(), original.classes())) {
+                    cases.add(new Case(e.image(), edit.name(), img, original, target, Roi.of(original, target)));
+                }
+            }
+        }
+        return cases;
+    }
+
+    private Map<String, Object> runCase(PixelDiffusionModel m, PixelClassifiers pc, Case c, HtmlReport html) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("face", c.face());
+        row.put("edit", c.edit());
+        row.put("roi_pixels", c.roi().count());
+        row.put("large_roi", PixelGuide.isLargeRoi(c.roi()));
+        PixelGuide.Options o = defaults(c, true, seed);
+        long t0 = System.nanoTime();
+        RgbImage edited = edit(m, pc, c, o);
+        row.put("pg_seconds", CliSupport.seconds(t0));
+        score(row, "pg_", pc, m, c, edited);
+        RgbImage painted = paint(c);
+        RgbImage baseline;
+        try (PointerScope ignored = new PointerScope()) {
+            baseline = ImageTensors.fromTensor(PixelPipelines.sdedit(m, ImageTensors.toTensor(painted), 0.5, 50,
+                    Tensors.generator(seed), LoopHooks.NONE));
+        }
+        score(row, "sd_", pc, m, c, baseline);
+        html.images(List.of(c.image(), c.original().toImage(), c.target().toImage(), roiImage(c.roi()), edited, painted,
+                baseline), List.of(c.face(), "original map", c.edit(), "ROI", "pixelguide", "painted", "SDEdit 0.5"), 3);
+        return row;
+    }
+
+    static PixelGuide.Options defaults(Case c, boolean respaced, long seed) {
+        boolean large = PixelGuide.isLargeRoi(c.roi());
+        return new PixelGuide.Options(large ? 750 : 500, large ? 40 : 100, respaced, PixelGuide.Sampler.DDIM, seed);
+    }
+
+    static RgbImage edit(PixelDiffusionModel m, PixelClassifiers pc, Case c, PixelGuide.Options o) {
+        try (PointerScope ignored = new PointerScope()) {
+            return ImageTensors.fromTensor(PixelGuide.edit(m, pc, ImageTensors.toTensor(c.image()), c.original(),
+                    c.target(), o, null).image());
+        }
+    }
+
+    private void score(Map<String, Object> row, String prefix, PixelClassifiers pc, PixelDiffusionModel m, Case c,
+                       RgbImage img) {
+        row.put(prefix + "mae_outside", Metrics.mae(c.image(), img, c.roi(), true));
+        row.put(prefix + "psnr_outside", Metrics.psnr(c.image(), img, 1.0, c.roi(), true));
+        row.put(prefix + "accuracy_inside", EditScores.accuracyInside(pc, m, img, c.target(), c.roi(), seed));
+    }
+
+    /** The image with every pixel the edit changed painted in its target class's palette colour. */
+    static RgbImage paint(Case c) {
+        float[] chw = c.image().chw().clone();
+        int n = c.image().width() * c.image().height();
+        for (int i = 0; i < n; i++) {
+            if (c.original().classes()[i] != c.target().classes()[i]) {
+                int rgb = FaceClass.values()[c.target().classes()[i]].rgb();
+                chw[i] = ((rgb >> 16) & 255) / 255f;
+                chw[n + i] = ((rgb >> 8) & 255) / 255f;
+                chw[2 * n + i] = (rgb & 255) / 255f;
+            }
+        }
+        return new RgbImage(c.image().width(), c.image().height(), chw);
+    }
+
+    private static RgbImage roiImage(Mask roi) {
+        float[] v = roi.values();
+        float[] chw = new float[3 * v.length];
+        for (int k = 0; k < 3; k++) {
+            System.arraycopy(v, 0, chw, k * v.length, v.length);
+        }
+        return new RgbImage(roi.width(), roi.height(), chw);
+    }
+
+    static Map<String, Object> summary(List<Map<String, Object>> rows, String prefix) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        for (String k : List.of("mae_outside", "psnr_outside", "accuracy_inside", "seconds")) {
+            double[] v = rows.stream().filter(r -> r.containsKey(prefix + k))
+                    .mapToDouble(r -> Math.min(100, ((Number) r.get(prefix + k)).doubleValue())).toArray();
+            if (v.length > 0) {
+                s.put(k + (k.equals("psnr_outside") ? "_capped100" : ""), java.util.Arrays.stream(v).average().orElse(Double.NaN));
+            }
+        }
+        return s;
+    }
+
+    private Map<String, Object> fullVsRespaced(PixelDiffusionModel m, PixelClassifiers pc, List<Case> subset) {
+        double[] sec = new double[2];
+        double[] acc = new double[2];
+        for (Case c : subset) {
+            for (int k = 0; k < 2; k++) {
+                long t0 = System.nanoTime();
+                RgbImage img = edit(m, pc, c, defaults(c, k == 0, seed));
+                sec[k] += CliSupport.seconds(t0);
+                acc[k] += EditScores.accuracyInside(pc, m, img, c.target(), c.roi(), seed);
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        int n = Math.max(1, subset.size());
+        r.put("edits", subset.size());
+        r.put("respaced_seconds", sec[0] / n);
+        r.put("full_seconds", sec[1] / n);
+        r.put("speedup", sec[1] / Math.max(1e-9, sec[0]));
+        r.put("respaced_accuracy", acc[0] / n);
+        r.put("full_accuracy", acc[1] / n);
+        return r;
+    }
+
+    private List<Map<String, Object>> sweep(PixelDiffusionModel m, PixelClassifiers pc, List<Case> cases) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int t0 : new int[]{300, 500, 750}) {
+            for (double s : new double[]{40, 100, 200}) {
+                double[] sum = new double[2];
+                int[] n = new int[2];
+                for (Case c : cases) {
+                    int k = PixelGuide.isLargeRoi(c.roi()) ? 1 : 0;
+                    RgbImage img = edit(m, pc, c, new PixelGuide.Options(t0, s, true, PixelGuide.Sampler.DDIM, seed));
+                    sum[k] += EditScores.accuracyInside(pc, m, img, c.target(), c.roi(), seed);
+                    n[k]++;
+                }
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("t0", t0);
+                r.put("scale", s);
+                r.put("small_roi_accuracy", n[0] == 0 ? null : sum[0] / n[0]);
+                r.put("small_roi_edits", n[0]);
+                r.put("large_roi_accuracy", n[1] == 0 ? null : sum[1] / n[1]);
+                r.put("large_roi_edits", n[1]);
+                out.add(r);
+            }
+        }
+        return out;
+    }
+}
