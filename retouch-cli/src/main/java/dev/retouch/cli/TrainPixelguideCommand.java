@@ -51,7 +51,7 @@ final class TrainPixelguideCommand implements Runnable {
         LabelledFaces train = all.subset(false);
         LabelledFaces heldOut = all.subset(true);
         List<Integer> ts = PixelGuide.classifierTimesteps(m.schedule());
-        var o = new ClassifierTraining.Options(128, 32, 256, 8, 1e-3, seed);
+        var o = new ClassifierTraining.Options(128, 32, 1024, 12, 1e-3, seed);
         long t0 = System.nanoTime();
         PixelClassifiers pc = ClassifierTraining.train(m, model, train.tensor(), train.maps(), ts, o,
                 Progress.stderr("classifiers", ts.size()));
@@ -85,7 +85,7 @@ final class TrainPixelguideCommand implements Runnable {
                 DatasetDDPM-R pixel classifiers (paper 004): for each of %d timesteps (%s), an MLP
                 Linear(%d→128)-ReLU-BN-Linear(128→32)-ReLU-BN-Linear(32→9) on the concatenated, bilinearly upsampled
                 outputs of %s, trained on %d labelled faces of the TRAIN split (data/pixelguide, %s)
-                noised with one shared seeded noise; Adam 1e-3, 256-pixel batches, at most 8 epochs with early stop.
+                noised with one shared seeded noise; Adam 1e-3, 1024-pixel batches, at most 12 epochs with early stop.
                 Training took %.0f s on this machine.
 
                 Command:

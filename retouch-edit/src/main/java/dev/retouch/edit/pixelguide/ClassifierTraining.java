@@ -37,8 +37,9 @@ public final class ClassifierTraining {
     public static PixelClassifiers train(PixelDiffusionModel model, String modelName, Tensor images,
                                          List<LabelMap> maps, List<Integer> timesteps, Options o, StepListener listener) {
         int s = model.sampleSize();
-        int features = UNetFeatures.channels(model.unet(), UNetFeatures.BLOCKS);
-        ClassifierConfig cfg = new ClassifierConfig(ClassifierConfig.TYPE, modelName, UNetFeatures.BLOCKS, features,
+        List<String> blocks = UNetFeatures.decoderBlocks(model.unet());
+        int features = UNetFeatures.channels(model.unet(), blocks);
+        ClassifierConfig cfg = new ClassifierConfig(ClassifierConfig.TYPE, modelName, blocks, features,
                 o.hidden1(), o.hidden2(), FaceClass.values().length, s, timesteps, o.seed());
         PixelClassifiers pc = new PixelClassifiers(cfg);
         Tensor noise = Tensors.keep(Tensors.randn(Tensors.generator(o.seed()), Tensors.shape(images)));

@@ -16,8 +16,14 @@ import java.util.Map;
  * both the network's noise prediction and the features, so guidance costs one forward and one backward per step.
  */
 public final class UNetFeatures {
-    /** The blocks used for emoji-ddpm-32: the middle block and every decoder block. */
-    public static final List<String> BLOCKS = List.of("mid_block", "up_blocks.0", "up_blocks.1", "up_blocks.2");
+    /** The blocks used: the middle block and every decoder block of {@code unet}. */
+    public static List<String> decoderBlocks(UNet2DModel unet) {
+        List<String> blocks = new java.util.ArrayList<>(List.of("mid_block"));
+        for (int i = 0; i < unet.config().levels(); i++) {
+            blocks.add("up_blocks." + i);
+        }
+        return blocks;
+    }
 
     private UNetFeatures() {
     }
