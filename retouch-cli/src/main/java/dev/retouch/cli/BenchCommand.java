@@ -59,6 +59,26 @@ final class BenchCommand implements Runnable {
         emit("ddim50_sample_seconds", median(repeats, () -> PixelPipelines.sample(m, DDIMScheduler.of(m.schedule(), 50),
                 1, Tensors.generator(1), LoopHooks.NONE)), "s");
         emit("train_images_per_second", 16 / trainStepSeconds(m, g), "images/s");
+        emit("pixelguide50_edit_seconds", pixelguideSeconds(m), "s");
+    }
+
+    /** One 50-step pixelguide edit of a face (the demo's 1f601, "close mouth" with the size-based defaults). */
+    private double pixelguideSeconds(PixelDiffusionModel m) {
+        var pc = dev.retouch.edit.pixelguide.PixelClassifiers.load(Models.resolve(PixelguideDemo.CLASSIFIERS));
+        java.nio.file.Path dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("retouch-bench");
+        } catch (java.io.IOException e) {
+            throw new dev.retouch.core.RetouchException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+        var img = CliSupport.tensor(CliSupport.imageAt(DemoInputs.extract(dir).get(0), m.sampleSize()));
+        var original = pc.segment(m, img, 0);
+        var edit = dev.retouch.edit.pixelguide.ScriptedEdits.forMap(original).get(0);
+        var target = dev.retouch.edit.pixelguide.MapEdit.apply(original, edit.ops());
+        var c = new EvalPixelguideCommand.Case("1f601.png", edit.name(), null, original, target,
+                dev.retouch.edit.pixelguide.Roi.of(original, target));
+        var o = EvalPixelguideCommand.defaults(c, true, 0);
+        return median(repeats, () -> dev.retouch.edit.pixelguide.PixelGuide.edit(m, pc, img, original, target, o, null));
     }
 
     private void emit(String name, double value, String unit) {

@@ -32,7 +32,8 @@ final class DemoCommand implements Runnable {
     @Override
     public void run() {
         common.apply();
-        Models.resolve(PixelDemo.MODEL); // fail before writing anything when the shipped model is missing
+        Models.resolve(PixelDemo.MODEL); // fail before writing anything when a shipped model is missing
+        Models.resolve(PixelguideDemo.CLASSIFIERS);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -43,7 +44,7 @@ final class DemoCommand implements Runnable {
         report.section("About", "Every section runs on the models shipped in models/ with seed " + seed
                 + ". Images are shown enlarged without smoothing.");
         List<Path> inputs = DemoInputs.extract(out);
-        for (DemoSection section : List.<DemoSection>of(new PixelDemo())) {
+        for (DemoSection section : List.<DemoSection>of(new PixelDemo(), new PixelguideDemo())) {
             System.err.println("demo: " + section.title());
             section.run(report, inputs, seed, quick);
         }

@@ -175,7 +175,7 @@ final class EvalPixelguideCommand implements Runnable {
         return new RgbImage(c.image().width(), c.image().height(), chw);
     }
 
-    private static RgbImage roiImage(Mask roi) {
+    static RgbImage roiImage(Mask roi) {
         float[] v = roi.values();
         float[] chw = new float[3 * v.length];
         for (int k = 0; k < 3; k++) {

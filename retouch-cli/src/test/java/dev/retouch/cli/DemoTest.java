@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code retouch demo --quick}: the HTML report, on the shipped model when there is one, else on a stand-in. */
 class DemoTest {
     static final List<String> SECTIONS = List.of("About", "Unconditional samples (emoji-ddpm-32)",
-            "DDIM inversion and reconstruction", "SDEdit", "Total");
+            "DDIM inversion and reconstruction", "SDEdit", "pixelguide (paper 004)", "Total");
 
     @TempDir
     Path tmp;
@@ -48,8 +48,29 @@ class DemoTest {
     void demoOnAStandInModel() throws Exception {
         Path home = tmp.resolve("home");
         Files.createDirectories(home.resolve("models"));
-        CliRun.tinyModel(home.resolve("models").resolve(PixelDemo.MODEL), 11, CliRun.tiny16());
+        var model = CliRun.tinyModel(home.resolve("models").resolve(PixelDemo.MODEL), 11, CliRun.tiny16());
+        tinyClassifiers(model).save(home.resolve("models").resolve(PixelguideDemo.CLASSIFIERS), "# tiny\n");
         checkDemo(home, tmp.resolve("report"));
+    }
+
+    /** Classifiers fitted to a synthetic 16×16 face map (eyes, a mouth with teeth) on random images. */
+    static dev.retouch.edit.pixelguide.PixelClassifiers tinyClassifiers(
+            dev.retouch.diffusion.model.PixelDiffusionModel model) {
+        byte[] c = new byte[256];
+        for (int p = 0; p < 256; p++) {
+            int y = p / 16;
+            int x = p % 16;
+            var cls = y >= 11 && y <= 13 && x >= 4 && x <= 11 ? (y == 12 ? dev.retouch.edit.pixelguide.FaceClass.TEETH
+                    : dev.retouch.edit.pixelguide.FaceClass.MOUTH)
+                    : y == 5 && (x == 4 || x == 11) ? dev.retouch.edit.pixelguide.FaceClass.EYE
+                    : dev.retouch.edit.pixelguide.FaceClass.FACE;
+            c[p] = (byte) cls.ordinal();
+        }
+        var map = new dev.retouch.edit.pixelguide.LabelMap(16, 16, c);
+        var images = dev.retouch.core.tensor.Tensors.rand(dev.retouch.core.tensor.Tensors.generator(2), 4, 3, 16, 16);
+        return dev.retouch.edit.pixelguide.ClassifierTraining.train(model, "tiny", images, List.of(map, map, map, map),
+                List.of(0, 480, 740), new dev.retouch.edit.pixelguide.ClassifierTraining.Options(8, 8, 64, 2, 1e-2, 0),
+                null);
     }
 
     @Test
@@ -105,8 +126,10 @@ class DemoTest {
         while (m.find()) {
             srcs.add(m.group(1));
         }
-        // --quick: 4 samples, 2 × (input, x_T, reconstruction), 2 × (input + 3 strengths).
-        assertEquals(4 + 2 * 3 + 2 * 4, srcs.size(), "images in the report: " + srcs);
+        // --quick: 4 samples, 2 × (input, x_T, reconstruction), 2 × (input + 3 strengths), then pixelguide rows of
+        // 6 images (input, segmentation, target map, ROI, result, SDEdit), at most one edit per face input.
+        int pixel = srcs.size() - (4 + 2 * 3 + 2 * 4);
+        assertTrue(pixel >= 0 && pixel <= 12 && pixel % 6 == 0, "images in the report: " + srcs);
         assertEquals(srcs.size(), srcs.stream().distinct().count(), "an image file is referenced twice");
         for (String src : srcs) {
             assertTrue(src.endsWith(".png") && !src.contains("/") && !src.contains(".."), src);
