@@ -75,9 +75,11 @@ public final class PixelClassifiers {
         }
     }
 
+    /** Writes the model directory; weights are stored as fp16 (loaded back into fp32). */
     public void save(Path dir, String modelCard) {
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        byTimestep.forEach((t, mlp) -> mlp.stateDict().forEach((k, v) -> weights.put("t" + t + "." + k, v.detach())));
+        byTimestep.forEach((t, mlp) -> mlp.stateDict().forEach((k, v) ->
+                weights.put("t" + t + "." + k, v.detach().to(torch.ScalarType.Half))));
         ModelDirectory.save(dir, config, weights, modelCard);
     }
 

@@ -131,8 +131,11 @@ class PixelGuideTest {
         classifiers.save(dir.resolve("pc"), "card");
         PixelClassifiers back = PixelClassifiers.load(dir.resolve("pc"));
         Tensor x = images.narrow(0, 2, 1);
-        assertArrayEquals(Tensors.toFloats(classifiers.logits(model, x, 20, Tensors.generator(9))),
-                Tensors.toFloats(back.logits(model, x, 20, Tensors.generator(9))));
+        float[] before = Tensors.toFloats(classifiers.logits(model, x, 20, Tensors.generator(9)));
+        float[] after = Tensors.toFloats(back.logits(model, x, 20, Tensors.generator(9)));
+        for (int i = 0; i < before.length; i++) { // weights are stored as fp16
+            assertEquals(before[i], after[i], 5e-3 * (1 + Math.abs(before[i])), "logit " + i);
+        }
         LabelMap seg = back.segment(model, x, 0);
         assertEquals(8, seg.width());
     }
