@@ -21,8 +21,7 @@ final class DownBlock2D extends Module {
         for (int j = 0; j < layers; j++) {
             resnets.add(new ResnetBlock2D(j == 0 ? in : out, out, tembDim, c.normGroups(), c.normEps(), c.dropout()));
             if (attention) {
-                attentions.add(new Attention(out, 0, out / c.attentionHeadDim(), c.attentionHeadDim(), true,
-                        c.normGroups(), true, 1.0));
+                attentions.add(UNet2DModel.selfAttention(out, c));
             }
         }
         this.downsamplers = downsample ? child("downsamplers", new ModuleList<>()) : null;

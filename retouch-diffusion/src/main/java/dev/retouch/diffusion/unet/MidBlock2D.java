@@ -12,8 +12,7 @@ final class MidBlock2D extends Module {
 
     MidBlock2D(int channels, int tembDim, UNet2DConfig c) {
         resnets.add(new ResnetBlock2D(channels, channels, tembDim, c.normGroups(), c.normEps(), c.dropout()));
-        attentions.add(new Attention(channels, 0, channels / c.attentionHeadDim(), c.attentionHeadDim(), true,
-                c.normGroups(), true, 1.0));
+        attentions.add(UNet2DModel.selfAttention(channels, c));
         resnets.add(new ResnetBlock2D(channels, channels, tembDim, c.normGroups(), c.normEps(), c.dropout()));
     }
 

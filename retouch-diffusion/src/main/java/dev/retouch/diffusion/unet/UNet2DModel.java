@@ -1,5 +1,6 @@
 package dev.retouch.diffusion.unet;
 
+import dev.retouch.core.nn.Attention;
 import dev.retouch.core.nn.Conv2d;
 import dev.retouch.core.nn.GroupNorm;
 import dev.retouch.core.nn.Module;
@@ -98,6 +99,12 @@ public final class UNet2DModel extends Module {
             m += upBlocks.get(i).macs(config.resolution(n - 1 - i), config.channels(n - 1 - i));
         }
         return m;
+    }
+
+    /** The spatial self-attention block of UNet2DModel: heads = channels / head dim, input GroupNorm, residual. */
+    static Attention selfAttention(int channels, UNet2DConfig c) {
+        return new Attention(channels, 0, channels / c.attentionHeadDim(), c.attentionHeadDim(), true, c.normGroups(),
+                true, 1.0);
     }
 
     /** MACs of one self-attention over N tokens of C channels: q, k, v, out projections and the two products. */

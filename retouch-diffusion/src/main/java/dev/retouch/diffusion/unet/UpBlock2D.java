@@ -34,8 +34,7 @@ final class UpBlock2D extends Module {
             inChannels[j] = resIn + skip;
             resnets.add(new ResnetBlock2D(resIn + skip, out, tembDim, c.normGroups(), c.normEps(), c.dropout()));
             if (attention) {
-                attentions.add(new Attention(out, 0, out / c.attentionHeadDim(), c.attentionHeadDim(), true,
-                        c.normGroups(), true, 1.0));
+                attentions.add(UNet2DModel.selfAttention(out, c));
             }
         }
         this.upsamplers = upsample ? child("upsamplers", new ModuleList<>()) : null;
