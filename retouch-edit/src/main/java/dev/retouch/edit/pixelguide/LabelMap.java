@@ -35,6 +35,39 @@ public record LabelMap(int width, int height, byte[] classes) {
         return n;
     }
 
+    /**
+     * Removes specks: a pixel with no 8-neighbour of its own class takes the most frequent class among its neighbours
+     * (the first in palette order on a tie). Every connected group of two or more pixels stays, thin lines included.
+     */
+    public LabelMap despeckle() {
+        byte[] out = classes.clone();
+        int k = FaceClass.values().length;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int[] counts = new int[k];
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int yy = y + dy;
+                        int xx = x + dx;
+                        if ((dy != 0 || dx != 0) && yy >= 0 && yy < height && xx >= 0 && xx < width) {
+                            counts[classes[yy * width + xx]]++;
+                        }
+                    }
+                }
+                if (counts[classes[y * width + x]] == 0) {
+                    int best = 0;
+                    for (int c = 1; c < k; c++) {
+                        if (counts[c] > counts[best]) {
+                            best = c;
+                        }
+                    }
+                    out[y * width + x] = (byte) best;
+                }
+            }
+        }
+        return new LabelMap(width, height, out);
+    }
+
     /** The map as an RGB image in the palette. */
     public RgbImage toImage() {
         int n = width * height;

@@ -61,7 +61,11 @@ public final class PixelClassifiers {
         }
     }
 
-    /** The segmentation of one image (1, 3, S, S) at t = 0 (paper: segment the input, then edit its map). */
+    /**
+     * The segmentation of one image (1, 3, S, S) at t = 0 (paper: segment the input, then edit its map): the argmax
+     * of the t = 0 classifier, then {@link LabelMap#despeckle}. Without it, isolated wrong pixels (mostly on the face
+     * rim) each grow into a 7×7 block of the dilated ROI and make ROIs far larger than the edited part.
+     */
     public LabelMap segment(PixelDiffusionModel model, Tensor x0, long seed) {
         try (PointerScope ignored = new PointerScope()) {
             Tensor arg = torch.argmax(logits(model, x0, 0, Tensors.generator(seed)), new org.bytedeco.pytorch.LongOptional(1), false);
@@ -71,7 +75,7 @@ public final class PixelClassifiers {
             for (int i = 0; i < v.length; i++) {
                 c[i] = (byte) v[i];
             }
-            return new LabelMap(config.imageSize(), config.imageSize(), c);
+            return new LabelMap(config.imageSize(), config.imageSize(), c).despeckle();
         }
     }
 

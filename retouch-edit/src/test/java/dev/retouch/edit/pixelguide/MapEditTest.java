@@ -91,4 +91,14 @@ class MapEditTest {
         RetouchException e = assertThrows(RetouchException.class, () -> Roi.of(a, a));
         assertTrue(e.getMessage().contains("nothing to edit"));
     }
+
+    @Test
+    void despeckleRemovesLonePixelsAndKeepsBlocksAndLines() {
+        LabelMap m = MapEdit.apply(face(), List.of("paint tear 7,0,7,3")); // a 1-pixel-wide line at the border
+        LabelMap filtered = m.despeckle();
+        assertEquals(FaceClass.FACE, filtered.get(2, 2));  // the lone eye pixel is gone
+        assertEquals(0, filtered.count(FaceClass.EYE));
+        assertEquals(4, filtered.count(FaceClass.MOUTH));  // the 2×2 mouth stays
+        assertEquals(4, filtered.count(FaceClass.TEAR));   // the line stays, ends included
+    }
 }
