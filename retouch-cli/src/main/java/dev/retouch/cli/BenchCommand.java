@@ -38,8 +38,8 @@ final class BenchCommand implements Runnable {
     @Option(names = "--repeats", defaultValue = "5", description = "Repeats per measurement (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Pixel model to time (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
     private interface Work {
         void run();
@@ -49,7 +49,7 @@ final class BenchCommand implements Runnable {
     public void run() {
         common.apply();
         CliSupport.requireRange("--repeats", repeats, 1, 1000);
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
+        PixelDiffusionModel m = pixelModel.load();
         Generator g = Tensors.generator(0);
         double gemm = gemmGflops(g);
         emit("gemm_gflops", gemm, "GFLOP/s");

@@ -35,11 +35,11 @@ final class EditPixelCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Pixel diffusion model (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
-    @Option(names = "--classifiers", defaultValue = "pixelguide-emoji", description = "Classifier directory (default: ${DEFAULT-VALUE}).")
-    String classifiers;
+    @Mixin
+    ClassifiersOption classifiers;
 
     @Option(names = "--image", required = true, description = "Input PNG or JPEG (resized to the model's size with a notice).")
     Path image;
@@ -90,8 +90,8 @@ final class EditPixelCommand implements Runnable {
         if (!steps.equals("50") && !steps.equals("full")) {
             throw new CliSupport.UsageError("--steps must be 50 or full, got " + steps);
         }
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
-        PixelClassifiers pc = PixelClassifiers.load(Models.resolve(classifiers));
+        PixelDiffusionModel m = pixelModel.load();
+        PixelClassifiers pc = classifiers.load();
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
         LabelMap original = pc.segment(m, CliSupport.tensor(input), seed);
         LabelMap edited = target.map != null ? readMap(target.map, m.sampleSize()) : MapEdit.apply(original, target.ops);

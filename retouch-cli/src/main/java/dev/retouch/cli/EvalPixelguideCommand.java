@@ -45,11 +45,11 @@ final class EvalPixelguideCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Pixel diffusion model (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
-    @Option(names = "--classifiers", defaultValue = "pixelguide-emoji", description = "Classifiers (default: ${DEFAULT-VALUE}).")
-    String classifiers;
+    @Mixin
+    ClassifiersOption classifiers;
 
     @Option(names = "--faces", defaultValue = "12", description = "Held-out faces to use (default: ${DEFAULT-VALUE}).")
     int faces;
@@ -73,8 +73,8 @@ final class EvalPixelguideCommand implements Runnable {
     public void run() {
         common.apply();
         EvalReconstructionCommand.mkdirs(out);
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
-        PixelClassifiers pc = PixelClassifiers.load(Models.resolve(classifiers));
+        PixelDiffusionModel m = pixelModel.load();
+        PixelClassifiers pc = classifiers.load();
         List<Case> cases = cases(m, pc);
         HtmlReport html = new HtmlReport(out, "pixelguide benchmark");
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -82,8 +82,8 @@ final class EvalPixelguideCommand implements Runnable {
             rows.add(runCase(m, pc, c, html));
         }
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", model);
-        report.put("classifiers", classifiers);
+        report.put("model", pixelModel.name);
+        report.put("classifiers", classifiers.name);
         report.put("cases", rows.size());
         report.put("pixelguide", summary(rows, "pg_"));
         report.put("sdedit", summary(rows, "sd_"));

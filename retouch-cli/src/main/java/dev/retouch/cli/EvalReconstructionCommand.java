@@ -39,8 +39,8 @@ final class EvalReconstructionCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Pixel model (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
     @Option(names = "--steps", defaultValue = "50,200", split = ",", description = "Step counts (default: ${DEFAULT-VALUE}).")
     int[] steps;
@@ -59,14 +59,14 @@ final class EvalReconstructionCommand implements Runnable {
         common.apply();
         CliSupport.requireRange("--limit", limit, 1, 100_000);
         CliSupport.requireRange("--batch", batch, 1, 1024);
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
+        PixelDiffusionModel m = pixelModel.load();
         for (int s : steps) {
             CliSupport.requireRange("--steps", s, 1, m.schedule().numTrainTimesteps());
         }
         mkdirs(out);
         List<RgbImage> images = testImages(m.sampleSize());
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", model);
+        report.put("model", pixelModel.name);
         report.put("images", images.size());
         List<Map<String, Object>> rows = new ArrayList<>();
         HtmlReport html = new HtmlReport(out, "DDIM reconstruction on the emoji test split");
@@ -78,7 +78,7 @@ final class EvalReconstructionCommand implements Runnable {
         List<List<Object>> table = new ArrayList<>();
         rows.forEach(r -> table.add(List.of(r.get("steps"), r.get("psnr_mean"), r.get("psnr_median"), r.get("ssim_mean"),
                 r.get("seconds"))));
-        html.section("Summary", images.size() + " test-split images, model " + model);
+        html.section("Summary", images.size() + " test-split images, model " + pixelModel.name);
         html.table(List.of("steps", "PSNR mean", "PSNR median", "SSIM mean", "seconds"), table);
         html.write();
         CliSupport.print(common, report);

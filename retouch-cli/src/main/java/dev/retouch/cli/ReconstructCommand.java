@@ -24,8 +24,8 @@ final class ReconstructCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Shipped model name or directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
     @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
     Path image;
@@ -40,7 +40,7 @@ final class ReconstructCommand implements Runnable {
     public void run() {
         common.apply();
         CliSupport.checkOutput(out);
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
+        PixelDiffusionModel m = pixelModel.load();
         CliSupport.requireRange("--steps", steps, 1, m.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
         long t0 = System.nanoTime();
@@ -49,7 +49,7 @@ final class ReconstructCommand implements Runnable {
         double secs = CliSupport.seconds(t0);
         RgbImage result = ImageTensors.fromTensor(r.image());
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", model);
+        params.put("model", pixelModel.name);
         params.put("image", image.toString());
         params.put("steps", steps);
         Map<String, Object> res = new LinkedHashMap<>();

@@ -30,8 +30,8 @@ final class SampleCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Shipped model name or model directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
     @Option(names = "--steps", defaultValue = "50", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -57,7 +57,7 @@ final class SampleCommand implements Runnable {
         CliSupport.checkOutput(out);
         CliSupport.requireRange("--count", count, 1, 256);
         CliSupport.requireRange("--eta", eta, 0, 10);
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
+        PixelDiffusionModel m = pixelModel.load();
         int T = m.schedule().numTrainTimesteps();
         CliSupport.requireRange("--steps", steps, 1, T);
         int[] ts = Timesteps.spaced(steps, T, TimestepSpacing.LEADING);
@@ -68,7 +68,7 @@ final class SampleCommand implements Runnable {
                 LoopHooks.progress(Progress.stderr("sample", steps)));
         double secs = CliSupport.seconds(t0);
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", model);
+        params.put("model", pixelModel.name);
         params.put("sampler", sampler);
         params.put("steps", steps);
         params.put("eta", eta);

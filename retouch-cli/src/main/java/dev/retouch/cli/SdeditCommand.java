@@ -25,8 +25,8 @@ final class SdeditCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Shipped model name or directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
     @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
     Path image;
@@ -48,7 +48,7 @@ final class SdeditCommand implements Runnable {
         common.apply();
         CliSupport.checkOutput(out);
         CliSupport.requireRange("--strength", strength, 0, 1);
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
+        PixelDiffusionModel m = pixelModel.load();
         CliSupport.requireRange("--steps", steps, 1, m.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
         long t0 = System.nanoTime();
@@ -58,7 +58,7 @@ final class SdeditCommand implements Runnable {
         double secs = CliSupport.seconds(t0);
         RgbImage result = ImageTensors.fromTensor(x);
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", model);
+        params.put("model", pixelModel.name);
         params.put("image", image.toString());
         params.put("strength", strength);
         params.put("steps", steps);

@@ -23,11 +23,11 @@ final class SegmentCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Pixel diffusion model (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
-    @Option(names = "--classifiers", defaultValue = "pixelguide-emoji", description = "Classifier directory (default: ${DEFAULT-VALUE}).")
-    String classifiers;
+    @Mixin
+    ClassifiersOption classifiers;
 
     @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
     Path image;
@@ -42,8 +42,8 @@ final class SegmentCommand implements Runnable {
     public void run() {
         common.apply();
         CliSupport.checkOutput(out);
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
-        PixelClassifiers pc = PixelClassifiers.load(Models.resolve(classifiers));
+        PixelDiffusionModel m = pixelModel.load();
+        PixelClassifiers pc = classifiers.load();
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
         LabelMap map = pc.segment(m, CliSupport.tensor(input), seed);
         map.writePng(out);

@@ -30,8 +30,8 @@ final class TrainPixelguideCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Pixel diffusion model (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    PixelModelOption pixelModel;
 
     @Option(names = "--labels", defaultValue = "data/pixelguide", description = "Label set directory (default: ${DEFAULT-VALUE}).")
     Path labels;
@@ -46,14 +46,14 @@ final class TrainPixelguideCommand implements Runnable {
     public void run() {
         common.apply();
         CliSupport.checkOutput(out);
-        PixelDiffusionModel m = CliSupport.pixelModel(model);
+        PixelDiffusionModel m = pixelModel.load();
         LabelledFaces all = LabelledFaces.load(labels, EmojiDataset.load());
         LabelledFaces train = all.subset(false);
         LabelledFaces heldOut = all.subset(true);
         List<Integer> ts = PixelGuide.classifierTimesteps(m.schedule());
         var o = new ClassifierTraining.Options(128, 32, 1024, 12, 1e-3, seed);
         long t0 = System.nanoTime();
-        PixelClassifiers pc = ClassifierTraining.train(m, model, train.tensor(), train.maps(), ts, o,
+        PixelClassifiers pc = ClassifierTraining.train(m, pixelModel.name, train.tensor(), train.maps(), ts, o,
                 Progress.stderr("classifiers", ts.size()));
         double secs = CliSupport.seconds(t0);
         List<ClassifierEvaluation.Scores> scores = new ArrayList<>();
@@ -95,8 +95,8 @@ final class TrainPixelguideCommand implements Runnable {
                 Held-out labelled faces (%d: %s), per-class IoU pooled over their pixels, argmax of the classifier at t
                 applied to q_sample(x0, t):
 
-                %s""", model, ts.size(), ts.size() > 6 ? ts.subList(0, 3) + "…" + ts.subList(ts.size() - 2, ts.size()) : ts,
-                pc.config().features(), String.join(", ", pc.config().featureBlocks()), train.size(), String.join(" ", train.names()), secs, model, labels, seed, out,
+                %s""", pixelModel.name, ts.size(), ts.size() > 6 ? ts.subList(0, 3) + "…" + ts.subList(ts.size() - 2, ts.size()) : ts,
+                pc.config().features(), String.join(", ", pc.config().featureBlocks()), train.size(), String.join(" ", train.names()), secs, pixelModel.name, labels, seed, out,
                 heldOut.size(), String.join(" ", heldOut.names()), table);
     }
 }

@@ -1,0 +1,15 @@
+package dev.retouch.cli;
+
+import dev.retouch.edit.pixelguide.PixelClassifiers;
+import picocli.CommandLine.Option;
+
+/** The {@code --classifiers} option of the pixelguide commands. */
+final class ClassifiersOption {
+    @Option(names = "--classifiers", defaultValue = PixelguideDemo.CLASSIFIERS,
+            description = "Shipped pixelguide classifiers name or directory (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    PixelClassifiers load() {
+        return PixelClassifiers.load(Models.resolve(name));
+    }
+}
