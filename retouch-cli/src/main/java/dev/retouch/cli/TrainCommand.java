@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code retouch train …}: training subcommands. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.",
-        subcommands = {TrainDdpmCommand.class, TrainPixelguideCommand.class},
+        subcommands = {TrainDdpmCommand.class, TrainPixelguideCommand.class, TrainVaeCommand.class},
         footer = {"", "Example:", "  bin/retouch train ddpm --steps 20000 --out runs/ddpm --resume"})
 final class TrainCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -26,10 +26,16 @@ public final class Attention extends Module {
      */
     public Attention(long queryDim, long contextDim, int heads, long dimHead, boolean qkvBias, int normGroups,
                      boolean residual, double rescale) {
+        this(queryDim, contextDim, heads, dimHead, qkvBias, normGroups, 1e-5, residual, rescale);
+    }
+
+    /** As above with the epsilon of the input GroupNorm (diffusers' autoencoder uses 1e-6). */
+    public Attention(long queryDim, long contextDim, int heads, long dimHead, boolean qkvBias, int normGroups,
+                     double normEps, boolean residual, double rescale) {
         long inner = heads * dimHead;
         long kvDim = contextDim > 0 ? contextDim : queryDim;
         this.heads = heads;
-        this.groupNorm = normGroups > 0 ? child("group_norm", new GroupNorm(normGroups, queryDim, 1e-5)) : null;
+        this.groupNorm = normGroups > 0 ? child("group_norm", new GroupNorm(normGroups, queryDim, normEps)) : null;
         this.toQ = child("to_q", new Linear(queryDim, inner, qkvBias));
         this.toK = child("to_k", new Linear(kvDim, inner, qkvBias));
         this.toV = child("to_v", new Linear(kvDim, inner, qkvBias));

@@ -23,6 +23,25 @@ public final class Tensors {
      * exactly (libtorch would otherwise read past the end of a short array).
      */
     public static Tensor of(float[] data, long... shape) {
+        checkFills(data.length, shape);
+        return Tensor.create(data, shape);
+    }
+
+    /** An int64 CPU tensor holding a copy of {@code data} with the given shape (indices, token ids). */
+    public static Tensor ofLongs(long[] data, long... shape) {
+        checkFills(data.length, shape);
+        return Tensor.create(data, shape);
+    }
+
+    /** A copy of a tensor's values as int64, in row-major order. */
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.detach().to(torch.ScalarType.Long).contiguous();
+        long[] out = new long[(int) c.numel()];
+        new org.bytedeco.javacpp.LongPointer(c.data_ptr()).get(out);
+        return out;
+    }
+
+    private static void checkFills(int length, long... shape) {
         long n = 1;
         for (long d : shape) {
             if (d < 0) {
@@ -30,11 +49,10 @@ public final class Tensors {
             }
             n = Math.multiplyExact(n, d);
         }
-        if (n != data.length) {
-            throw new IllegalArgumentException(data.length + " values do not fill shape " + Arrays.toString(shape)
+        if (n != length) {
+            throw new IllegalArgumentException(length + " values do not fill shape " + Arrays.toString(shape)
                     + " (" + n + " elements)");
         }
-        return Tensor.create(data, shape);
     }
 
     /** A copy of a tensor's values as float32, in row-major order. */

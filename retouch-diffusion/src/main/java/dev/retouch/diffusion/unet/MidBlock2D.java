@@ -6,17 +6,23 @@ import dev.retouch.core.nn.ModuleList;
 import org.bytedeco.pytorch.Tensor;
 
 /** diffusers' {@code UNetMidBlock2D}: {@code resnets.0 → attentions.0 → resnets.1}. */
-final class MidBlock2D extends Module {
+public final class MidBlock2D extends Module {
     private final ModuleList<ResnetBlock2D> resnets = child("resnets", new ModuleList<>());
     private final ModuleList<Attention> attentions = child("attentions", new ModuleList<>());
 
     MidBlock2D(int channels, int tembDim, UNet2DConfig c) {
-        resnets.add(new ResnetBlock2D(channels, channels, tembDim, c.normGroups(), c.normEps(), c.dropout()));
-        attentions.add(UNet2DModel.selfAttention(channels, c));
-        resnets.add(new ResnetBlock2D(channels, channels, tembDim, c.normGroups(), c.normEps(), c.dropout()));
+        this(channels, tembDim, c.normGroups(), c.normEps(), c.dropout(), UNet2DModel.selfAttention(channels, c));
     }
 
-    Tensor forward(Tensor x, Tensor temb) {
+    /** tembDim 0 for a block without time conditioning (diffusers' autoencoder). */
+    public MidBlock2D(int channels, int tembDim, int groups, double eps, double dropout, Attention attention) {
+        resnets.add(new ResnetBlock2D(channels, channels, tembDim, groups, eps, dropout));
+        attentions.add(attention);
+        resnets.add(new ResnetBlock2D(channels, channels, tembDim, groups, eps, dropout));
+    }
+
+    /** x (B, C, H, W), temb (B, tembDim) or null → (B, C, H, W). */
+    public Tensor forward(Tensor x, Tensor temb) {
         Tensor h = resnets.get(0).forward(x, temb);
         h = attentions.get(0).forward(h, null);
         return resnets.get(1).forward(h, temb);
