@@ -1,6 +1,5 @@
 package dev.retouch.diffusion.text;
 
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,10 +9,11 @@ import java.util.regex.Pattern;
 /**
  * CLIP's text cleaning and pre-tokenizer, shared by {@link ClipTokenizer} and {@link BpeTrainer}.
  *
- * <p>Cleaning: Unicode NFC (the one part of {@code ftfy.fix_text} we apply), HTML unescape twice, every run of
- * white space to one space, strip, lower case. Pre-tokens: {@code <|startoftext|>}, {@code <|endoftext|>}, the
- * contractions {@code 's 't 're 've 'm 'll 'd}, runs of letters, single digits, and runs of anything that is not
- * white space, a letter or a digit; white space between them is dropped.
+ * <p>Cleaning: the table-free part of {@code ftfy.fix_text} (ligatures, character width, curly quotes, NFC; see
+ * {@link TextFixes}), HTML unescape twice, every run of white space to one space, strip, lower case. Pre-tokens:
+ * {@code <|startoftext|>}, {@code <|endoftext|>}, the contractions {@code 's 't 're 've 'm 'll 'd}, runs of letters,
+ * single digits, and runs of anything that is not white space, a letter or a digit; white space between them is
+ * dropped.
  */
 public final class ClipText {
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
@@ -26,7 +26,7 @@ public final class ClipText {
 
     /** The cleaned prompt, e.g. {@code "  A  Cat &amp;amp; DOG\n"} → {@code "a cat & dog"}. */
     public static String clean(String text) {
-        String s = Normalizer.normalize(text, Normalizer.Form.NFC);
+        String s = TextFixes.fix(text);
         s = HtmlEntities.unescape(HtmlEntities.unescape(s));
         s = WHITE_SPACE.matcher(s).replaceAll(" ");
         int from = s.startsWith(" ") ? 1 : 0;

@@ -19,6 +19,15 @@ class ClipTextTest {
     }
 
     @Test
+    void ftfysTableFreeFixesApply() {
+        assertEquals("it's \"so\" 'x'", ClipText.clean("it’s “so” ‘x‛"));
+        assertEquals("fluffiest ij dž", ClipText.clean("ﬂuﬃest ĳ ǆ"));
+        assertEquals("\u017Ft", ClipText.clean("ﬅ"));
+        // half-width katakana ｱ (U+FF71) becomes ア (U+30A2)
+        assertEquals("full width \u30A2", ClipText.clean("ＦＵＬＬ\u3000ｗｉｄｔｈ \uFF71"));
+    }
+
+    @Test
     void htmlReferencesResolveAsPythonsUnescape() {
         assertEquals("'s", HtmlEntities.unescape("&#39;s"));
         assertEquals("😀", HtmlEntities.unescape("&#x1F600;"));

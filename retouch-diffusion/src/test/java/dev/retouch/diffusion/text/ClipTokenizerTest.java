@@ -71,6 +71,8 @@ class ClipTokenizerTest {
         // it's → "it" [i, t</w>] rank 0 → 512; "'s" [', s</w>] rank 1 → 513.
         assertArrayEquals(ids(512, 513), tokenizer.encode("it's"));
         assertArrayEquals(ids(512, 513), tokenizer.encode("IT'S"));
+        // the curly apostrophe is straightened first, as ftfy does for CLIP
+        assertArrayEquals(ids(512, 513), tokenizer.encode("It’s"));
     }
 
     @Test
