@@ -279,7 +279,7 @@ class CliEndToEndTest {
     // -------------------------------------------------------------------- help
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "sample", "reconstruct", "sdedit", "compare", "train", "train ddpm",
+    @ValueSource(strings = {"", "sample", "reconstruct", "sdedit", "compare", "train", "train ddpm", "train tokenizer",
             "data fetch", "demo", "bench"})
     void everyCommandHasHelpWithAnExample(String command) {
         assertHelpHasExample(command);
