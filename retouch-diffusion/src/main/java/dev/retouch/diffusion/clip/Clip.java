@@ -1,0 +1,109 @@
+package dev.retouch.diffusion.clip;
+
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.text.BpeVocabulary;
+import dev.retouch.diffusion.text.ClipEncoding;
+import dev.retouch.diffusion.text.ClipTokenizer;
+import org.bytedeco.pytorch.Tensor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A CLIP model with its tokenizer, as one model directory: {@code config.json}, {@code model.safetensors},
+ * {@code vocab.json}, {@code merges.txt}. Prompts are padded (with the end token, as Stable Diffusion 1.x does) or
+ * truncated (end token kept) to the text model's context; images are (B, 3, S, S) in [−1, 1].
+ */
+public final class Clip {
+    private final ClipModel model;
+    private final BpeVocabulary vocabulary;
+    private final ClipTokenizer tokenizer;
+
+    /** Token ids of a batch of prompts and which of them were cut to fit the context. */
+    public record Tokens(Tensor ids, boolean[] truncated) {
+        public boolean anyTruncated() {
+            for (boolean t : truncated) {
+                if (t) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    public Clip(ClipModel model, BpeVocabulary vocabulary) {
+        ClipTokenizer tokenizer = ClipTokenizer.of(vocabulary);
+        if (tokenizer.vocabSize() != model.config().text().vocabSize()
+                || tokenizer.endId() != model.config().text().endTokenId()) {
+            throw new RetouchException("tokenizer (" + tokenizer.vocabSize() + " tokens, end id " + tokenizer.endId()
+                    + ") does not match the text model (" + model.config().text().vocabSize() + " tokens, end id "
+                    + model.config().text().endTokenId() + ")");
+        }
+        this.model = model;
+        this.vocabulary = vocabulary;
+        this.tokenizer = tokenizer;
+    }
+
+    /** Loads model and tokenizer from one directory, strictly. */
+    public static Clip load(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(BpeVocabulary.VOCAB_FILE))) {
+            throw new RetouchException(dir + " is not a CLIP model directory: " + BpeVocabulary.VOCAB_FILE
+                    + " is missing");
+        }
+        BpeVocabulary vocabulary = BpeVocabulary.read(dir);
+        try {
+            return new Clip(ClipModel.load(dir), vocabulary);
+        } catch (RetouchException e) {
+            throw new RetouchException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the model (fp16), its tokenizer files and the model card into {@code dir}. */
+    public void save(Path dir, Map<String, Tensor> weights, String modelCard) {
+        model.save(dir, weights, modelCard);
+        vocabulary.write(dir);
+    }
+
+    public ClipModel model() {
+        return model;
+    }
+
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public int contextLength() {
+        return model.config().text().maxPositions();
+    }
+
+    /** Prompts → (B, context) long ids. */
+    public Tokens tokenize(List<String> prompts) {
+        int n = contextLength();
+        long[] ids = new long[prompts.size() * n];
+        boolean[] truncated = new boolean[prompts.size()];
+        for (int i = 0; i < prompts.size(); i++) {
+            ClipEncoding e = tokenizer.encode(prompts.get(i), n);
+            int[] row = e.ids();
+            for (int j = 0; j < n; j++) {
+                ids[i * n + j] = row[j];
+            }
+            truncated[i] = e.truncated();
+        }
+        return new Tokens(Tensors.ofLongs(ids, prompts.size(), n), truncated);
+    }
+
+    /** The text model's last hidden states (B, context, width): the conditioning of a text-to-image UNet. */
+    public Tensor hiddenStates(Tensor ids) {
+        return model.textModel().forward(ids).lastHiddenState();
+    }
+
+    /** Cosine similarity of each image with its prompt: images (B, 3, S, S), B prompts → (B). */
+    public Tensor score(Tensor images, Tensor ids) {
+        Tensor img = ClipModel.normalize(model.imageFeatures(images));
+        Tensor txt = ClipModel.normalize(model.textFeatures(ids));
+        return img.mul(txt).sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+    }
+}
