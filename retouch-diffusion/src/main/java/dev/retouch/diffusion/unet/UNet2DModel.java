@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.global.torch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The pixel-space denoiser of DDPM (Ho et al. 2020, App. B), laid out and named like diffusers' {@code UNet2DModel}
@@ -31,22 +32,23 @@ public final class UNet2DModel extends Module {
     public UNet2DModel(UNet2DConfig c) {
         this.config = c;
         int temb = c.timeEmbedDim();
+        ResnetSpec resnet = new ResnetSpec(temb, c.normGroups(), c.normEps(), c.dropout());
         this.convIn = child("conv_in", new Conv2d(c.inChannels(), c.channels(0), 3, 1, 1));
         this.timeEmbedding = child("time_embedding", new TimestepEmbedding(c.baseChannels(), temb, c.flipSinToCos(), c.freqShift()));
         child("down_blocks", downBlocks);
         int n = c.levels();
         for (int i = 0; i < n; i++) {
             int in = i == 0 ? c.channels(0) : c.channels(i - 1);
-            downBlocks.add(new DownBlock2D(in, c.channels(i), c.layersPerBlock(), temb, c, c.attentionAt(i), i < n - 1));
+            downBlocks.add(new DownBlock2D(in, c.channels(i), c.layersPerBlock(), resnet, attentionAt(i), i < n - 1));
         }
-        this.midBlock = child("mid_block", new MidBlock2D(c.channels(n - 1), temb, c));
+        this.midBlock = child("mid_block", new MidBlock2D(c.channels(n - 1), resnet, selfAttention(c.channels(n - 1), c)));
         child("up_blocks", upBlocks);
         for (int i = 0; i < n; i++) {
             int level = n - 1 - i;
             int prevOut = c.channels(Math.min(level + 1, n - 1));
             int skipIn = c.channels(Math.max(level - 1, 0));
-            upBlocks.add(new UpBlock2D(prevOut, c.channels(level), skipIn, c.layersPerBlock() + 1, temb, c,
-                    c.attentionAt(level), level > 0));
+            upBlocks.add(new UpBlock2D(prevOut, c.channels(level), skipIn, c.layersPerBlock() + 1, resnet,
+                    attentionAt(level), level > 0));
         }
         this.convNormOut = child("conv_norm_out", new GroupNorm(c.normGroups(), c.channels(0), c.normEps()));
         this.convOut = child("conv_out", new Conv2d(c.channels(0), c.outChannels(), 3, 1, 1));
@@ -71,14 +73,14 @@ public final class UNet2DModel extends Module {
         List<Tensor> skips = new ArrayList<>();
         skips.add(h);
         for (DownBlock2D block : downBlocks) {
-            h = block.forward(h, temb, skips);
+            h = block.forward(h, temb, null, skips);
         }
-        h = midBlock.forward(h, temb);
+        h = midBlock.forward(h, temb, null);
         if (features != null) {
             features.put("mid_block", h);
         }
         for (int i = 0; i < upBlocks.size(); i++) {
-            h = upBlocks.get(i).forward(h, temb, skips);
+            h = upBlocks.get(i).forward(h, temb, null, skips);
             if (features != null) {
                 features.put("up_blocks." + i, h);
             }
@@ -91,14 +93,18 @@ public final class UNet2DModel extends Module {
         long s = config.sampleSize();
         long m = convIn.macs(s, s) + timeEmbedding.macs() + convOut.macs(s, s);
         for (int i = 0; i < downBlocks.size(); i++) {
-            m += downBlocks.get(i).macs(config.resolution(i), config.channels(i));
+            m += downBlocks.get(i).macs(config.resolution(i), config.resolution(i), 0);
         }
         int n = config.levels();
-        m += midBlock.macs(config.resolution(n - 1), config.channels(n - 1));
+        m += midBlock.macs(config.resolution(n - 1), config.resolution(n - 1), 0);
         for (int i = 0; i < upBlocks.size(); i++) {
-            m += upBlocks.get(i).macs(config.resolution(n - 1 - i), config.channels(n - 1 - i));
+            m += upBlocks.get(i).macs(config.resolution(n - 1 - i), config.resolution(n - 1 - i), 0);
         }
         return m;
+    }
+
+    private Supplier<Attention> attentionAt(int level) {
+        return config.attentionAt(level) ? () -> selfAttention(config.channels(level), config) : null;
     }
 
     /** The spatial self-attention block of UNet2DModel: heads = channels / head dim, input GroupNorm, residual. */

@@ -1,40 +1,40 @@
 package dev.retouch.diffusion.unet;
 
-import dev.retouch.core.nn.Attention;
 import dev.retouch.core.nn.Module;
 import dev.retouch.core.nn.ModuleList;
 import dev.retouch.core.tensor.Tensors;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * diffusers' {@code UpBlock2D} / {@code AttnUpBlock2D}: layers+1 {@code resnets}, each taking the previous output
- * concatenated (channels) with the most recent encoder skip, optional {@code attentions}, optional
- * {@code upsamplers.0}.
+ * diffusers' {@code UpBlock2D}, {@code AttnUpBlock2D} and {@code CrossAttnUpBlock2D}: layers+1 {@code resnets},
+ * each taking the previous output concatenated (channels) with the most recent encoder skip, each optionally
+ * followed by {@code attentions.j} (see {@link BlockAttention}), and an optional {@code upsamplers.0}.
  */
 final class UpBlock2D extends Module {
     private final ModuleList<ResnetBlock2D> resnets = child("resnets", new ModuleList<>());
-    private final ModuleList<Attention> attentions;
+    private final ModuleList<Module> attentions;
     private final ModuleList<Upsample2D> upsamplers;
-    private final int[] inChannels;
+    private final int channels;
 
     /**
-     * @param prevOut  channels coming from the block below
-     * @param out      this block's channels
-     * @param skipIn   channels of the encoder level below (the last skip's channels)
+     * @param prevOut   channels coming from the block below
+     * @param out       this block's channels
+     * @param skipIn    channels of the encoder level below (the last skip's channels)
+     * @param attention makes the layer that follows each resnet, or null for none
      */
-    UpBlock2D(int prevOut, int out, int skipIn, int layers, int tembDim, UNet2DConfig c, boolean attention,
+    UpBlock2D(int prevOut, int out, int skipIn, int layers, ResnetSpec resnet, Supplier<? extends Module> attention,
               boolean upsample) {
-        this.attentions = attention ? child("attentions", new ModuleList<>()) : null;
-        this.inChannels = new int[layers];
+        this.channels = out;
+        this.attentions = attention != null ? child("attentions", new ModuleList<>()) : null;
         for (int j = 0; j < layers; j++) {
             int skip = j == layers - 1 ? skipIn : out;
             int resIn = j == 0 ? prevOut : out;
-            inChannels[j] = resIn + skip;
-            resnets.add(new ResnetBlock2D(resIn + skip, out, tembDim, c.normGroups(), c.normEps(), c.dropout()));
-            if (attention) {
-                attentions.add(UNet2DModel.selfAttention(out, c));
+            resnets.add(resnet.block(resIn + skip, out));
+            if (attention != null) {
+                attentions.add(attention.get());
             }
         }
         this.upsamplers = upsample ? child("upsamplers", new ModuleList<>()) : null;
@@ -43,14 +43,14 @@ final class UpBlock2D extends Module {
         }
     }
 
-    /** Consumes skips from the end of {@code skips}. */
-    Tensor forward(Tensor x, Tensor temb, List<Tensor> skips) {
+    /** Consumes skips from the end of {@code skips}; context (B, M, D) or null. */
+    Tensor forward(Tensor x, Tensor temb, Tensor context, List<Tensor> skips) {
         Tensor h = x;
         for (int j = 0; j < resnets.size(); j++) {
             Tensor skip = skips.remove(skips.size() - 1);
             h = resnets.get(j).forward(Tensors.cat(1, h, skip), temb);
             if (attentions != null) {
-                h = attentions.get(j).forward(h, null);
+                h = BlockAttention.forward(attentions.get(j), h, context);
             }
         }
         if (upsamplers != null) {
@@ -59,16 +59,16 @@ final class UpBlock2D extends Module {
         return h;
     }
 
-    long macs(long side, int channels) {
+    long macs(long height, long width, long contextTokens) {
         long m = 0;
         for (int j = 0; j < resnets.size(); j++) {
-            m += resnets.get(j).macs(side, side);
+            m += resnets.get(j).macs(height, width);
             if (attentions != null) {
-                m += UNet2DModel.attentionMacs(side * side, channels);
+                m += BlockAttention.macs(attentions.get(j), height, width, channels, contextTokens);
             }
         }
         if (upsamplers != null) {
-            m += upsamplers.get(0).macs(side, side);
+            m += upsamplers.get(0).macs(height, width);
         }
         return m;
     }
