@@ -33,6 +33,11 @@ public final class Tensors {
         return Tensor.create(data, shape);
     }
 
+    /** 0, 1, …, n − 1 as an int64 tensor (positions, indices). */
+    public static Tensor arange(long n) {
+        return torch.arange(s(n)).to(torch.ScalarType.Long);
+    }
+
     /** A copy of a tensor's values as int64, in row-major order. */
     public static long[] toLongs(Tensor t) {
         Tensor c = t.detach().to(torch.ScalarType.Long).contiguous();

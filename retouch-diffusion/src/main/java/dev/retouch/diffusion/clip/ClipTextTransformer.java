@@ -49,12 +49,12 @@ public final class ClipTextTransformer extends Module {
         if (n > config.maxPositions()) {
             throw new IllegalArgumentException(n + " tokens exceed the text model's context of " + config.maxPositions());
         }
-        Tensor pos = torch.arange(Tensors.s(n), new TensorOptions(torch.ScalarType.Long)); // (N)
+        Tensor pos = Tensors.arange(n); // (N)
         Tensor h = tokenEmbedding.forward(ids).add(positionEmbedding.forward(pos));
         h = finalLayerNorm.forward(encoder.forward(h, causalMask(n)));
         Tensor end = ids.eq(Tensors.s(config.endTokenId())).to(torch.ScalarType.Int).argmax(
                 new org.bytedeco.pytorch.LongOptional(1), false); // (B) first end token (0 when absent)
-        Tensor rows = torch.arange(Tensors.s(b), new TensorOptions(torch.ScalarType.Long)).mul(Tensors.s(n)).add(end);
+        Tensor rows = Tensors.arange(b).mul(Tensors.s(n)).add(end).to(torch.ScalarType.Long); // (B) flat row of each end token
         Tensor pooled = h.reshape(b * n, -1).index_select(0, rows); // (B, D)
         return new Output(h, pooled);
     }

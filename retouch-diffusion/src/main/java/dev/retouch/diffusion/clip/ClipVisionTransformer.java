@@ -57,7 +57,7 @@ public final class ClipVisionTransformer extends Module {
         long b = images.size(0);
         Tensor patches = patchEmbedding.forward(images).flatten(2, -1).transpose(1, 2); // (B, P, D)
         Tensor cls = classEmbedding.reshape(1, 1, -1).expand(b, 1, config.width());
-        Tensor pos = torch.arange(Tensors.s(config.patches() + 1), new TensorOptions(torch.ScalarType.Long));
+        Tensor pos = Tensors.arange(config.patches() + 1);
         Tensor h = Tensors.cat(1, cls, patches).add(positionEmbedding.forward(pos)); // (B, 1 + P, D)
         h = encoder.forward(preLayrnorm.forward(h), null);
         Tensor pooled = postLayernorm.forward(h.select(1, 0));

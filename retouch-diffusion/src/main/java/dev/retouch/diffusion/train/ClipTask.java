@@ -44,7 +44,7 @@ public final class ClipTask implements TrainingTask {
         Tensor txt = ClipModel.normalize(model.textFeatures(ids.index_select(0, idx)));     // (B, P)
         Tensor scale = model.logitScale().clamp_max(Tensors.s(MAX_LOGIT_SCALE)).exp();
         Tensor logits = img.matmul(txt.t()).mul(scale); // (B, B): image i vs caption j
-        Tensor target = torch.arange(Tensors.s(idx.size(0)), new TensorOptions(torch.ScalarType.Long));
+        Tensor target = Tensors.arange(idx.size(0));
         return torch.cross_entropy_loss(logits, target).add(torch.cross_entropy_loss(logits.t(), target))
                 .mul(Tensors.s(0.5));
     }
