@@ -21,7 +21,8 @@ import java.util.Map;
 /** {@code retouch sample}: unconditional samples from a pixel-space model. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Draw samples from an unconditional pixel-space model and save them as one PNG grid.",
-        footer = {"", "Examples:", "  bin/retouch sample --model emoji-ddpm-32 --steps 50 --seed 1 --count 16 --out samples.png",
+        footer = {"", "Examples:",
+                "  bin/retouch sample --model emoji-ddpm-32 --steps 50 --seed 1 --count 16 --out samples.png",
                 "  bin/retouch sample --sampler dpmpp-2m --steps 25 --count 16 --out samples.png"})
 final class SampleCommand implements Runnable {
     /** Parses {@code --sampler} through {@link SamplerKind#parse}, so picocli reports its message. */

@@ -351,7 +351,8 @@ class BadInputTest {
                 Arguments.of("--bogus", List.of("sample", "--model", m, "--bogus", "--out", o.toString())),
                 Arguments.of("--steps", List.of("sample", "--model", m, "--steps", "many", "--out", o.toString())),
                 Arguments.of("--sampler", List.of("sample", "--model", m, "--sampler", "EULER", "--out", o.toString())),
-                Arguments.of("dpmpp-2m-karras", List.of("sample", "--model", m, "--sampler", "heun", "--out", o.toString())),
+                Arguments.of("dpmpp-2m-karras", // the message lists the samplers
+                        List.of("sample", "--model", m, "--sampler", "heun", "--out", o.toString())),
                 Arguments.of("--out", List.of("sample", "--model", m)),
                 Arguments.of("frobnicate", List.of("frobnicate")));
     }

@@ -6,6 +6,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static dev.retouch.diffusion.schedule.EulerGoldenTest.fakeModel;
 import static dev.retouch.diffusion.schedule.EulerGoldenTest.maxAbsDiff;
 import static dev.retouch.diffusion.schedule.EulerGoldenTest.schedule;
@@ -112,7 +114,7 @@ class DpmSolverGoldenTest {
             dpm[k] = maxAbsDiff(exact, runGaussian(new DPMSolverMultistepScheduler(x0Model, ts, true), xT));
             ddim[k] = maxAbsDiff(exact, runGaussian(new DDIMScheduler(x0Model, ts, 0.0), xT));
         }
-        String msg = "errors DPM-Solver++ " + java.util.Arrays.toString(dpm) + ", DDIM " + java.util.Arrays.toString(ddim);
+        String msg = "errors DPM-Solver++ " + Arrays.toString(dpm) + ", DDIM " + Arrays.toString(ddim);
         System.out.println("Gaussian data, Karras 20/40/80 steps: " + msg);
         for (int k = 0; k + 1 < counts.length; k++) {
             assertTrue(dpm[k] / dpm[k + 1] > 3, "second order: doubling the steps quarters the error; " + msg);

@@ -61,7 +61,8 @@ class SchedulerContractTest {
             new Case("DPM-Solver++(2M)", false, false, LIST, s -> new DPMSolverMultistepScheduler(s, LIST, true)),
             new Case("DPM-Solver++(2M) no lower-order final", false, false, LIST,
                     s -> new DPMSolverMultistepScheduler(s, LIST, false)),
-            new Case("DPM-Solver++(2M) Karras", false, false, KARRAS, s -> DPMSolverMultistepScheduler.of(s, 10, true)));
+            new Case("DPM-Solver++(2M) Karras", false, false, KARRAS,
+                    s -> DPMSolverMultistepScheduler.of(s, 10, true)));
 
     @BeforeAll
     static void oneThread() {
