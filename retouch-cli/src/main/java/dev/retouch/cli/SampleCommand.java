@@ -5,16 +5,14 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PixelPipelines;
-import dev.retouch.diffusion.schedule.DDIMScheduler;
-import dev.retouch.diffusion.schedule.DDPMScheduler;
+import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.diffusion.schedule.Scheduler;
-import dev.retouch.diffusion.schedule.TimestepSpacing;
-import dev.retouch.diffusion.schedule.Timesteps;
-import dev.retouch.diffusion.schedule.VarianceType;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,9 +21,21 @@ import java.util.Map;
 /** {@code retouch sample}: unconditional samples from a pixel-space model. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Draw samples from an unconditional pixel-space model and save them as one PNG grid.",
-        footer = {"", "Example:", "  bin/retouch sample --model emoji-ddpm-32 --steps 50 --seed 1 --count 16 --out samples.png"})
+        footer = {"", "Examples:",
+                "  bin/retouch sample --model emoji-ddpm-32 --steps 50 --seed 1 --count 16 --out samples.png",
+                "  bin/retouch sample --sampler dpmpp-2m --steps 25 --count 16 --out samples.png"})
 final class SampleCommand implements Runnable {
-    enum Sampler { DDIM, DDPM }
+    /** Parses {@code --sampler} through {@link SamplerKind#parse}, so picocli reports its message. */
+    static final class SamplerName implements ITypeConverter<SamplerKind> {
+        @Override
+        public SamplerKind convert(String value) {
+            try {
+                return SamplerKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     @Mixin
     Common common;
@@ -33,7 +43,8 @@ final class SampleCommand implements Runnable {
     @Mixin
     PixelModelOption pixelModel;
 
-    @Option(names = "--steps", defaultValue = "50", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "50", description = "Sampling steps (default: ${DEFAULT-VALUE}); the "
+            + "*-karras samplers may run a few fewer when several of their noise levels round to one timestep.")
     int steps;
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -42,10 +53,13 @@ final class SampleCommand implements Runnable {
     @Option(names = "--count", defaultValue = "1", description = "Number of images, 1–256 (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--sampler", defaultValue = "DDIM", description = "DDIM or DDPM (default: ${DEFAULT-VALUE}).")
-    Sampler sampler;
+    @Option(names = "--sampler", defaultValue = "ddim", converter = SamplerName.class,
+            description = "ddim, ddpm, euler-karras (Euler over Karras noise levels), dpmpp-2m (DPM-Solver++(2M)) or "
+                    + "dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
+    SamplerKind sampler;
 
-    @Option(names = "--eta", defaultValue = "0", description = "DDIM η: 0 deterministic, 1 DDPM-like (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eta", defaultValue = "0", description = "DDIM η: 0 deterministic, 1 DDPM-like; ddim only "
+            + "(default: ${DEFAULT-VALUE}).")
     double eta;
 
     @Option(names = "--out", required = true, description = "Output PNG.")
@@ -57,19 +71,21 @@ final class SampleCommand implements Runnable {
         CliSupport.checkOutput(out);
         CliSupport.requireRange("--count", count, 1, 256);
         CliSupport.requireRange("--eta", eta, 0, 10);
+        if (eta != 0 && sampler != SamplerKind.DDIM) {
+            throw new CliSupport.UsageError("--eta applies to --sampler ddim only, got --eta " + CliSupport.num(eta)
+                    + " with --sampler " + sampler.id());
+        }
         PixelDiffusionModel m = pixelModel.load();
         int T = m.schedule().numTrainTimesteps();
         CliSupport.requireRange("--steps", steps, 1, T);
-        int[] ts = Timesteps.spaced(steps, T, TimestepSpacing.LEADING);
-        Scheduler s = sampler == Sampler.DDIM ? new DDIMScheduler(m.schedule(), ts, eta)
-                : new DDPMScheduler(m.schedule(), ts, VarianceType.FIXED_SMALL);
+        Scheduler s = sampler.create(m.schedule(), steps, eta);
         long t0 = System.nanoTime();
         Tensor x = PixelPipelines.sample(m, s, count, Tensors.generator(seed),
-                LoopHooks.progress(Progress.stderr("sample", steps)));
+                LoopHooks.progress(Progress.stderr("sample", s.timesteps().length)));
         double secs = CliSupport.seconds(t0);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", pixelModel.name);
-        params.put("sampler", sampler);
+        params.put("sampler", sampler.id());
         params.put("steps", steps);
         params.put("eta", eta);
         params.put("seed", seed);

@@ -226,6 +226,8 @@ class BadInputTest {
                 sample("steps 5000", 0, model, List.of("--steps", "5000"), "--steps", "5000", "1000"),
                 sample("count 0", 0, model, List.of("--count", "0"), "--count", "0"),
                 sample("negative eta", 0, model, List.of("--eta", "-1"), "--eta", "-1"),
+                sample("eta with a sampler that has none", 0, model, List.of("--sampler", "dpmpp-2m", "--eta", "0.5"),
+                        "--eta", "0.5", "ddim", "dpmpp-2m"),
                 sdedit("negative strength", "-0.5", "--strength", "-0.5"),
                 sdedit("strength 1.5", "1.5", "--strength", "1.5"),
                 sdedit("strength NaN", "NaN", "--strength", "NaN"),
@@ -349,6 +351,8 @@ class BadInputTest {
                 Arguments.of("--bogus", List.of("sample", "--model", m, "--bogus", "--out", o.toString())),
                 Arguments.of("--steps", List.of("sample", "--model", m, "--steps", "many", "--out", o.toString())),
                 Arguments.of("--sampler", List.of("sample", "--model", m, "--sampler", "EULER", "--out", o.toString())),
+                Arguments.of("dpmpp-2m-karras", // the message lists the samplers
+                        List.of("sample", "--model", m, "--sampler", "heun", "--out", o.toString())),
                 Arguments.of("--out", List.of("sample", "--model", m)),
                 Arguments.of("frobnicate", List.of("frobnicate")));
     }

@@ -105,6 +105,16 @@ class CliEndToEndTest {
         assertFalse(java.util.Arrays.equals(ia.chw(), ic.chw()), "different seeds gave the same pixels");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ddim", "ddpm", "euler-karras", "dpmpp-2m", "dpmpp-2m-karras", "DDIM"})
+    void everySamplerRuns(String sampler) throws Exception {
+        Path out = tmp.resolve(sampler + ".png");
+        CliRun r = ok("sample", "--model", model.toString(), "--sampler", sampler, "--steps", "4", "--count", "2",
+                "--out", out.toString(), "--json");
+        assertEquals(sampler.toLowerCase(java.util.Locale.ROOT), r.json().get("sampler").asText(), r::describe);
+        assertTrue(isPng(out));
+    }
+
     @Test
     void samplePlainOutputIsKeyValueLines() {
         Path out = tmp.resolve("s.png");

@@ -69,6 +69,23 @@ public final class NoiseSchedule {
         return alphasCumprod[t];
     }
 
+    /**
+     * The noise level of t in the variance-exploding form x̃ = x_t/√ᾱ_t = x₀ + σ_t·ε (Karras et al. 2022, Table 1,
+     * "VP"): σ_t = √((1−ᾱ_t)/ᾱ_t); 0 for t = −1 (the clean level). Strictly increasing in t.
+     */
+    public double sigma(int t) {
+        double a = alphaBar(t);
+        return Math.sqrt((1 - a) / a);
+    }
+
+    /**
+     * The half log-SNR λ_t = log(√ᾱ_t/√(1−ᾱ_t)) = −log σ_t (Lu et al. 2022, §2); +∞ for t = −1. Strictly
+     * decreasing in t.
+     */
+    public double lambda(int t) {
+        return -Math.log(sigma(t));
+    }
+
     /** q_sample (DDPM Eq. 4): √ᾱ_t·x₀ + √(1−ᾱ_t)·ε, one t for the whole batch. */
     public Tensor addNoise(Tensor x0, Tensor noise, int t) {
         double a = alphaBar(t);

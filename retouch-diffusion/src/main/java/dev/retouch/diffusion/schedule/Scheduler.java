@@ -33,7 +33,11 @@ public interface Scheduler {
         return schedule().addNoise(x0, noise, t);
     }
 
-    /** The scale applied to the sample before the model sees it (1 for DDPM/DDIM; σ-based for Euler). */
+    /**
+     * The scale applied to the sample before the model sees it. Every Retouch scheduler keeps the loop's sample in
+     * the variance-preserving form x_t, which is what the model takes, so this is the identity for all of them (σ-space
+     * solvers such as {@link EulerScheduler} convert inside {@link #step}).
+     */
     default Tensor scaleModelInput(Tensor sample, int t) {
         return sample;
     }

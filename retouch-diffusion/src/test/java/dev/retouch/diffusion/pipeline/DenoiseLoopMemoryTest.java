@@ -3,6 +3,7 @@ package dev.retouch.diffusion.pipeline;
 import dev.retouch.core.progress.StepListener;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.schedule.DDIMScheduler;
+import dev.retouch.diffusion.schedule.DPMSolverMultistepScheduler;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
 import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
 import dev.retouch.diffusion.schedule.Scheduler;
@@ -101,5 +102,34 @@ class DenoiseLoopMemoryTest {
         // one object retained per step would add 1000)
         assertTrue(pointers[3] - pointers[1] < 20, "live native objects " + pointers[1] + " → " + pointers[3]);
         Tensors.release(second);
+    }
+
+    @Test
+    void multistepHistoryLivesOneStepAndIsFreedAfterTheRun() {
+        // DPM-Solver++ keeps each step's x̂₀ past the loop's per-step scope: the count of live native objects must
+        // stay flat during the run and return to its level before the run once it ends
+        NoiseSchedule schedule = new NoiseSchedule(NoiseScheduleConfig.ddpmLinear());
+        Scheduler dpm = new DPMSolverMultistepScheduler(schedule, Timesteps.spaced(1000, 1000, TimestepSpacing.LEADING),
+                true);
+        Denoiser model = (x, t) -> x.mul(Tensors.s(0.5));
+        Tensor xT = Tensors.randn(Tensors.generator(1), 1, 3, 8, 8);
+        long[] live = new long[3];
+        int[] steps = {0};
+        StepListener probe = (step, total, metric) -> {
+            steps[0]++;
+            if (steps[0] == 100 || steps[0] == 900) {
+                live[steps[0] == 100 ? 0 : 1] = Pointer.totalCount();
+            }
+            return true;
+        };
+        Tensor warm = DenoiseLoop.run(model, dpm, xT, null, LoopHooks.NONE); // loads whatever is loaded once
+        Tensors.release(warm);
+        long before = Pointer.totalCount();
+        Tensor x = DenoiseLoop.run(model, dpm, xT, null, LoopHooks.progress(probe));
+        Tensors.release(x);
+        live[2] = Pointer.totalCount();
+        assertTrue(Tensors.allFinite(xT));
+        assertTrue(live[1] - live[0] < 20, "live native objects during the run " + live[0] + " → " + live[1]);
+        assertTrue(live[2] - before < 5, "live native objects before and after the run " + before + " → " + live[2]);
     }
 }

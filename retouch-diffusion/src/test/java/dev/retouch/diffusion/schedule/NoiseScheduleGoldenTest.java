@@ -71,6 +71,25 @@ class NoiseScheduleGoldenTest {
     }
 
     @Test
+    void sigmaAndLambdaOfTheDdpmLinearSchedule() {
+        NoiseSchedule s = new NoiseSchedule(NoiseScheduleConfig.ddpmLinear());
+        // reference values from numpy (cumprod of 1 − linspace(1e-4, 0.02, 1000))
+        assertEquals(3.4429671125, s.sigma(500), 1e-9);
+        assertEquals(0.7235912594, s.sigma(200), 1e-9);
+        assertEquals(Math.sqrt(1e-4 / (1 - 1e-4)), s.sigma(0), 1e-15);
+        assertEquals(0.0, s.sigma(-1), 0.0, "the clean level");
+        assertEquals(Double.POSITIVE_INFINITY, s.lambda(-1));
+        for (int t : PROBES) {
+            double a = s.alphaBar(t);
+            assertEquals(Math.sqrt((1 - a) / a), s.sigma(t), 1e-12 * s.sigma(t), "σ t=" + t);
+            assertEquals(0.5 * Math.log(a / (1 - a)), s.lambda(t), 1e-12, "λ = log(α/σ) t=" + t);
+        }
+        for (int t = 1; t < 1000; t++) {
+            assertTrue(s.sigma(t) > s.sigma(t - 1), "σ increases at t=" + t);
+        }
+    }
+
+    @Test
     void addNoiseIsTheClosedFormElementwise() {
         NoiseSchedule s = new NoiseSchedule(NoiseScheduleConfig.ddpmLinear());
         Tensor x0 = Tensors.randn(Tensors.generator(1), 2, 3, 4, 4);

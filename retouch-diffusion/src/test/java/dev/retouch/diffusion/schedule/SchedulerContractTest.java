@@ -35,8 +35,15 @@ class SchedulerContractTest {
     private static final int[] LIST = Timesteps.spaced(10, T, TimestepSpacing.LEADING);
     private static final long[] SHAPE = {2, 3, 4, 4};
 
-    /** A scheduler under test; {@code make} builds it for a schedule with the wanted prediction type. */
-    record Case(String name, boolean inverse, boolean stochastic, Function<NoiseSchedule, Scheduler> make) {
+    /** A 10-step run over Karras noise levels: 999, 937, …, 18, 0. */
+    private static final int[] KARRAS = Timesteps.karras(schedule(PredictionType.EPSILON), 10);
+
+    /**
+     * A scheduler under test; {@code make} builds it for a schedule with the wanted prediction type, and
+     * {@code expected} is the timestep list it must visit.
+     */
+    record Case(String name, boolean inverse, boolean stochastic, int[] expected,
+                Function<NoiseSchedule, Scheduler> make) {
         @Override
         public String toString() {
             return name;
@@ -44,11 +51,18 @@ class SchedulerContractTest {
     }
 
     private static final List<Case> CASES = List.of(
-            new Case("DDPM fixed-small", false, true, s -> new DDPMScheduler(s, LIST, VarianceType.FIXED_SMALL)),
-            new Case("DDPM fixed-large", false, true, s -> new DDPMScheduler(s, LIST, VarianceType.FIXED_LARGE)),
-            new Case("DDIM eta=0", false, false, s -> new DDIMScheduler(s, LIST, 0.0)),
-            new Case("DDIM eta=1", false, true, s -> new DDIMScheduler(s, LIST, 1.0)),
-            new Case("DDIM inverse", true, false, s -> new DDIMInverseScheduler(s, LIST)));
+            new Case("DDPM fixed-small", false, true, LIST, s -> new DDPMScheduler(s, LIST, VarianceType.FIXED_SMALL)),
+            new Case("DDPM fixed-large", false, true, LIST, s -> new DDPMScheduler(s, LIST, VarianceType.FIXED_LARGE)),
+            new Case("DDIM eta=0", false, false, LIST, s -> new DDIMScheduler(s, LIST, 0.0)),
+            new Case("DDIM eta=1", false, true, LIST, s -> new DDIMScheduler(s, LIST, 1.0)),
+            new Case("DDIM inverse", true, false, Timesteps.reversed(LIST), s -> new DDIMInverseScheduler(s, LIST)),
+            new Case("Euler", false, false, LIST, s -> new EulerScheduler(s, LIST)),
+            new Case("Euler Karras", false, false, KARRAS, s -> EulerScheduler.of(s, 10, true)),
+            new Case("DPM-Solver++(2M)", false, false, LIST, s -> new DPMSolverMultistepScheduler(s, LIST, true)),
+            new Case("DPM-Solver++(2M) no lower-order final", false, false, LIST,
+                    s -> new DPMSolverMultistepScheduler(s, LIST, false)),
+            new Case("DPM-Solver++(2M) Karras", false, false, KARRAS,
+                    s -> DPMSolverMultistepScheduler.of(s, 10, true)));
 
     @BeforeAll
     static void oneThread() {
@@ -110,14 +124,13 @@ class SchedulerContractTest {
     void timestepsAreStrictlyMonotoneAndInRange(Case c, PredictionType p) {
         Scheduler s = c.make().apply(schedule(p));
         int[] ts = s.timesteps();
-        assertEquals(LIST.length, ts.length);
+        assertArrayEquals(c.expected(), ts);
         for (int i = 0; i < ts.length; i++) {
             assertTrue(ts[i] >= 0 && ts[i] < T, "in [0, T): " + ts[i]);
             if (i > 0) {
                 assertTrue(c.inverse() ? ts[i] > ts[i - 1] : ts[i] < ts[i - 1], "strictly monotone: " + Arrays.toString(ts));
             }
         }
-        assertEquals(c.inverse() ? 0 : 900, ts[0]);
         assertEquals(T, s.schedule().numTrainTimesteps());
     }
 
@@ -149,7 +162,7 @@ class SchedulerContractTest {
             assertTrue(Tensors.allFinite(r.prev()), "finite at t=" + t);
             x = r.prev();
         }
-        assertEquals(LIST.length, state.index());
+        assertEquals(c.expected().length, state.index());
     }
 
     @ParameterizedTest(name = "{0} {1}")

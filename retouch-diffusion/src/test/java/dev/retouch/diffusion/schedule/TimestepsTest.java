@@ -51,6 +51,39 @@ class TimestepsTest {
     }
 
     @Test
+    void karrasTimestepsOfTheDdpmLinearSchedule() {
+        // expected lists computed independently (numpy: Karras Eq. 5 with ρ = 7, argmin |log σ_t − log σ_i|)
+        NoiseSchedule s = new NoiseSchedule(NoiseScheduleConfig.ddpmLinear());
+        assertArrayEquals(new int[]{999, 937, 864, 775, 663, 511, 301, 102, 18, 0}, Timesteps.karras(s, 10));
+        assertArrayEquals(new int[]{999, 977, 953, 928, 902, 874, 843, 811, 775, 736, 694, 646, 593, 533, 464, 386,
+                301, 216, 142, 86, 47, 24, 10, 3, 0}, Timesteps.karras(s, 25));
+        // near σ_min several levels round to one timestep; each is kept once
+        int[] many = Timesteps.karras(s, 250);
+        assertEquals(239, many.length);
+        assertEquals(999, many[0]);
+        assertEquals(0, many[238]);
+        assertArrayEquals(many, Timesteps.explicit(many, 1000), "strictly descending");
+        assertArrayEquals(new int[]{999}, Timesteps.karras(s, 1));
+        assertArrayEquals(new int[]{999, 0}, Timesteps.karras(s, 2));
+        assertThrows(IllegalArgumentException.class, () -> Timesteps.karras(s, 0));
+        assertThrows(IllegalArgumentException.class, () -> Timesteps.karras(s, 1001));
+    }
+
+    @Test
+    void nearestInLogSigmaPicksTheCloserNeighbour() {
+        NoiseSchedule s = new NoiseSchedule(NoiseScheduleConfig.ddpmLinear());
+        for (int t : new int[]{0, 1, 17, 500, 998, 999}) {
+            assertEquals(t, Timesteps.nearestInLogSigma(s, Math.log(s.sigma(t))), "exact level of t=" + t);
+        }
+        double l3 = Math.log(s.sigma(3));
+        double l4 = Math.log(s.sigma(4));
+        assertEquals(3, Timesteps.nearestInLogSigma(s, l3 + 0.4 * (l4 - l3)));
+        assertEquals(4, Timesteps.nearestInLogSigma(s, l3 + 0.6 * (l4 - l3)));
+        assertEquals(0, Timesteps.nearestInLogSigma(s, -50), "below σ_min");
+        assertEquals(999, Timesteps.nearestInLogSigma(s, 50), "above σ_max");
+    }
+
+    @Test
     void countsAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> Timesteps.spaced(0, 1000, TimestepSpacing.LEADING));
         assertThrows(IllegalArgumentException.class, () -> Timesteps.spaced(1001, 1000, TimestepSpacing.TRAILING));
