@@ -110,6 +110,15 @@ final class CliSupport {
         return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.4f", v);
     }
 
+    /** Creates a directory and its parents, or fails with one clear message. */
+    static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new RetouchException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }

@@ -72,7 +72,7 @@ final class EvalPixelguideCommand implements Runnable {
     @Override
     public void run() {
         common.apply();
-        EvalReconstructionCommand.mkdirs(out);
+        CliSupport.mkdirs(out);
         PixelDiffusionModel m = pixelModel.load();
         PixelClassifiers pc = classifiers.load();
         List<Case> cases = cases(m, pc);

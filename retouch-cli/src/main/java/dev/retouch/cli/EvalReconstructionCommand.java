@@ -1,6 +1,5 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.AtomicFiles;
@@ -19,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +61,7 @@ final class EvalReconstructionCommand implements Runnable {
         for (int s : steps) {
             CliSupport.requireRange("--steps", s, 1, m.schedule().numTrainTimesteps());
         }
-        mkdirs(out);
+        CliSupport.mkdirs(out);
         List<RgbImage> images = testImages(m.sampleSize());
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", pixelModel.name);
@@ -140,13 +138,5 @@ final class EvalReconstructionCommand implements Runnable {
         double[] c = v.clone();
         Arrays.sort(c);
         return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
-    }
-
-    static void mkdirs(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new RetouchException("cannot create " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -43,7 +43,7 @@ final class FaceLabelsCommand implements Runnable {
     public void run() {
         List<String> names = LabelledFaces.list(images);
         EmojiDataset ds = EmojiDataset.load();
-        EvalReconstructionCommand.mkdirs(out);
+        CliSupport.mkdirs(out);
         List<RgbImage> sheet = new ArrayList<>();
         for (String name : names) {
             EmojiImage e = ds.image(name);
