@@ -28,8 +28,8 @@ import java.util.Map;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time components on this machine: a 2048³ matrix product (the practical peak), the "
-                + "emoji-ddpm-32 UNet forward at batch 16 (FLOPs counted from layer shapes), a 50-step DDIM sample and "
-                + "training throughput. Values are medians over --repeats runs.",
+                + "emoji-ddpm-32 UNet forward at batch 16 (FLOPs counted from layer shapes), a 50-step DDIM sample, "
+                + "training throughput, a pixelguide edit and an emoji-vae round trip. Values are medians over --repeats runs.",
         footer = {"", "Example:", "  bin/retouch bench --json"})
 final class BenchCommand implements Runnable {
     @Mixin
@@ -60,6 +60,21 @@ final class BenchCommand implements Runnable {
                 1, Tensors.generator(1), LoopHooks.NONE)), "s");
         emit("train_images_per_second", 16 / trainStepSeconds(m, g), "images/s");
         emit("pixelguide50_edit_seconds", pixelguideSeconds(m), "s");
+        emit("vae_roundtrip_seconds", vaeRoundTripSeconds(g), "s");
+    }
+
+    /** Encode (posterior mode) + decode of one 64×64 image by emoji-vae (its structure, if not shipped yet). */
+    private double vaeRoundTripSeconds(Generator g) {
+        java.nio.file.Path dir = Models.shippedRoot().resolve("emoji-vae");
+        var vae = java.nio.file.Files.isDirectory(dir) ? dev.retouch.diffusion.vae.AutoencoderKL.load(dir)
+                : new dev.retouch.diffusion.vae.AutoencoderKL(dev.retouch.diffusion.vae.AutoencoderKLConfig.emoji());
+        int s = vae.config().sampleSize();
+        Tensor x = Tensors.rand(g, 1, 3, s, s);
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            Work roundTrip = () -> vae.decode(vae.encode(x).mode());
+            roundTrip.run();
+            return median(repeats, roundTrip);
+        }
     }
 
     /** One 50-step pixelguide edit of a face (the demo's 1f601, "close mouth" with the size-based defaults). */
