@@ -54,7 +54,9 @@ public final class ClipTextTransformer extends Module {
         h = finalLayerNorm.forward(encoder.forward(h, causalMask(n)));
         Tensor end = ids.eq(Tensors.s(config.endTokenId())).to(torch.ScalarType.Int).argmax(
                 new org.bytedeco.pytorch.LongOptional(1), false); // (B) first end token (0 when absent)
-        Tensor rows = torch.arange(Tensors.s(b), new TensorOptions(torch.ScalarType.Long)).mul(Tensors.s(n)).add(end);
+        // an integer Scalar: a double one would promote the int64 row indices to float
+        Tensor rows = torch.arange(Tensors.s(b), new TensorOptions(torch.ScalarType.Long))
+                .mul(new org.bytedeco.pytorch.Scalar(n)).add(end);
         Tensor pooled = h.reshape(b * n, -1).index_select(0, rows); // (B, D)
         return new Output(h, pooled);
     }
