@@ -69,6 +69,17 @@ public final class TinyLatentDiffusion {
         return LatentDiffusion.of(model, vae, clip);
     }
 
+    /** Multiplies the UNet's output layer by {@code factor}: a smoother ε (∂ε/∂x scaled by the factor). */
+    public static void scaleOutput(LatentDiffusion ld, double factor) {
+        try (org.bytedeco.pytorch.NoGradGuard ignored = new org.bytedeco.pytorch.NoGradGuard()) {
+            ld.unet().stateDict().forEach((k, t) -> {
+                if (k.startsWith("conv_out.")) {
+                    t.mul_(Tensors.s(factor));
+                }
+            });
+        }
+    }
+
     /** Saves the bundle as root/vae, root/clip and root/ldm; returns root/ldm. */
     public static Path save(LatentDiffusion ld, Path root) {
         AutoencoderKL.save(root.resolve("vae"), ld.vae().config(), ld.vae().stateDict(), "# tiny test vae\n");
