@@ -74,6 +74,7 @@ class LdmTaskTest {
         Trainer.Result r = trainer.run((step, total, loss) -> true);
         double after = evalLoss(task);
         assertEquals(30, r.steps());
+        assertTrue(r.recentLoss() > 0 && r.recentLoss() < before * 2, "mean of the run's losses: " + r.recentLoss());
         assertTrue(after < 0.7 * before, "ε-MSE on fixed draws: " + before + " → " + after);
     }
 
