@@ -126,20 +126,10 @@ public final class LatentDiffusion {
      * unconditional one. Prompts longer than the context are truncated and reported to {@code warnings}.
      */
     public Tensor textStates(List<String> prompts, Consumer<String> warnings) {
-        Clip.Tokens tokens = clip.tokenize(prompts);
-        for (int i = 0; i < prompts.size(); i++) {
-            if (tokens.truncated()[i]) {
-                warnings.accept("prompt \"" + abbreviate(prompts.get(i)) + "\" is longer than the text encoder's "
-                        + clip.contextLength() + "-token context; the rest was cut off");
-            }
-        }
+        Clip.Tokens tokens = clip.tokenize(prompts, warnings);
         try (NoGradGuard ignored = new NoGradGuard()) {
             return clip.hiddenStates(tokens.ids());
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     /** Images (B, 3, H, W) in [−1, 1], H and W multiples of {@link #sizeMultiple()} → scaled latents. */

@@ -41,6 +41,11 @@ public final class LatentDiffusionModel {
     /** Loads {@code dir} (config.json + model.safetensors), in eval mode, float32. Strict. */
     public static LatentDiffusionModel load(Path dir) {
         ModelDirectory md = ModelDirectory.open(dir);
+        com.fasterxml.jackson.databind.JsonNode type = md.configTree().get("type");
+        if (type == null || !LdmConfig.TYPE.equals(type.asText())) {
+            throw new RetouchException(md.configFile() + ": config type must be '" + LdmConfig.TYPE + "' (a latent "
+                    + "diffusion model), found " + (type == null ? "none" : "'" + type.asText() + "'"));
+        }
         LdmConfig config = md.config(LdmConfig.class);
         UNet2DConditionModel unet = new UNet2DConditionModel(config.unet());
         try {

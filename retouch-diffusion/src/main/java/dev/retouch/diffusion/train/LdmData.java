@@ -53,13 +53,18 @@ public record LdmData(Tensor latents, Tensor states, Tensor emptyState) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
         int batches = (n + batch - 1) / batch;
-        long total = 2L * batches + 1;
+        long total = progressSteps(n, batch);
         Tensor latents = inBatches(n, batch, 0, total, progress, (from, len) -> vae.encodeLatents(images.narrow(0, from, len)));
         Tensor states = inBatches(n, batch, batches, total, progress,
                 (from, len) -> clip.hiddenStates(clip.tokenize(captions.subList(from, from + len)).ids()));
         Tensor empty = inBatches(1, 1, 2L * batches, total, progress,
                 (from, len) -> clip.hiddenStates(clip.tokenize(List.of("")).ids()));
         return new LdmData(latents, states, empty);
+    }
+
+    /** The number of progress reports {@link #precompute} makes for n pairs: two per batch, one for the empty prompt. */
+    public static long progressSteps(int n, int batch) {
+        return 2L * ((n + batch - 1) / batch) + 1;
     }
 
     private interface BatchFn {
