@@ -5,8 +5,8 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
-import dev.retouch.diffusion.pipeline.PixelPipelines;
 import dev.retouch.diffusion.pipeline.PromptStates;
+import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.diffusion.schedule.Scheduler;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
@@ -52,9 +52,9 @@ final class GenerateCommand implements Runnable {
     @Option(names = "--count", defaultValue = "1", description = "Number of images, 1–64 (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--sampler", defaultValue = "ddim", converter = LatentSampler.Converter.class,
-            description = "ddim or ddpm (default: ${DEFAULT-VALUE}).")
-    LatentSampler sampler;
+    @Option(names = "--sampler", defaultValue = "ddim", converter = SampleCommand.SamplerName.class,
+            description = "ddim, ddpm, euler-karras, dpmpp-2m or dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
+    SamplerKind sampler;
 
     @Option(names = "--out", required = true, description = "Output PNG.")
     Path out;
@@ -68,7 +68,7 @@ final class GenerateCommand implements Runnable {
         LatentDiffusion ld = CliSupport.latentModel(model);
         int T = ld.schedule().numTrainTimesteps();
         CliSupport.requireRange("--steps", steps, 1, T);
-        Scheduler s = sampler.over(ld.schedule(), PixelPipelines.ddimTimesteps(ld.schedule(), steps));
+        Scheduler s = sampler.create(ld.schedule(), steps, 0.0);
         boolean[] truncated = {false};
         PromptStates states = PromptStates.encode(ld, List.of(prompt), negative, w -> {
             truncated[0] = true;

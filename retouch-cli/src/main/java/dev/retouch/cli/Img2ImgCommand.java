@@ -10,8 +10,8 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
-import dev.retouch.diffusion.pipeline.PixelPipelines;
 import dev.retouch.diffusion.pipeline.PromptStates;
+import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.diffusion.schedule.Scheduler;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
@@ -61,9 +61,9 @@ final class Img2ImgCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--sampler", defaultValue = "ddim", converter = LatentSampler.Converter.class,
-            description = "ddim or ddpm (default: ${DEFAULT-VALUE}).")
-    LatentSampler sampler;
+    @Option(names = "--sampler", defaultValue = "ddim", converter = SampleCommand.SamplerName.class,
+            description = "ddim, ddpm, euler-karras, dpmpp-2m or dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
+    SamplerKind sampler;
 
     @Option(names = "--resize", description = "Resize the image to the model's size (e.g. 64×64) first.")
     boolean resize;
@@ -82,7 +82,7 @@ final class Img2ImgCommand implements Runnable {
         LatentDiffusion ld = CliSupport.latentModel(model);
         CliSupport.requireRange("--steps", steps, 1, ld.schedule().numTrainTimesteps());
         RgbImage input = input(ld);
-        int[] ts = LatentPipelines.strengthTimesteps(PixelPipelines.ddimTimesteps(ld.schedule(), steps), strength);
+        int[] ts = LatentPipelines.strengthTimesteps(sampler.create(ld.schedule(), steps, 0.0).timesteps(), strength);
         Scheduler tail = sampler.over(ld.schedule(), ts);
         PromptStates states = PromptStates.encode(ld, List.of(prompt), negative, CliSupport::warn);
         long t0 = System.nanoTime();
