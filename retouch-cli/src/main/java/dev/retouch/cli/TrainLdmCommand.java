@@ -1,6 +1,5 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.Json;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.data.Split;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -40,14 +38,14 @@ final class TrainLdmCommand implements Runnable {
     @Mixin
     Common common;
 
+    @Mixin
+    TrainRun run;
+
     @Option(names = "--vae", required = true, description = "Autoencoder model name or directory.")
     String vae;
 
     @Option(names = "--clip", required = true, description = "CLIP model name or directory (the text encoder).")
     String clip;
-
-    @Option(names = "--out", required = true, description = "Run directory (checkpoint, loss.csv, model/).")
-    Path out;
 
     @Option(names = "--steps", defaultValue = "20000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -66,44 +64,27 @@ final class TrainLdmCommand implements Runnable {
             + "(0 = all; for quick trials).")
     int limit;
 
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Steps between checkpoints.")
-    int checkpointEvery;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and training draws.")
-    long seed;
-
-    @Option(names = "--resume", description = "Continue from --out/checkpoint.safetensors.")
-    boolean resume;
-
     @Override
     public void run() {
         common.apply();
         CliSupport.requireRange("--caption-dropout", captionDropout, 0, 1);
         CliSupport.requireRange("--limit", limit, 0, Integer.MAX_VALUE);
-        if (!resume && Files.exists(out.resolve(Trainer.CHECKPOINT))) {
-            throw new RetouchException(out + " already holds a checkpoint: pass --resume to continue it, or choose "
-                    + "another --out");
-        }
+        run.checkFresh();
         Path vaeDir = Models.resolve(vae);
         Path clipDir = Models.resolve(clip);
         AutoencoderKL autoencoder = AutoencoderKL.load(vaeDir);
         Clip textEncoder = Clip.load(clipDir);
-        Path modelDir = out.resolve("model");
+        Path modelDir = run.modelDir();
         LdmConfig config = LdmConfig.of(UNet2DConditionConfig.emoji(), autoencoder.config(),
                 textEncoder.model().config().text().width(), relative(modelDir, vaeDir), relative(modelDir, clipDir));
-        LatentDiffusionModel model = LatentDiffusionModel.create(config, seed);
-        TrainConfig tc = new TrainConfig(steps, batch, lr, 500, 0.0, 1.0, 0.999, checkpointEvery, seed);
+        LatentDiffusionModel model = LatentDiffusionModel.create(config, run.seed);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, 500, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
         LdmData data = data(autoencoder, textEncoder);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d latents of %s with %d-wide caption states%n",
                 model.unet().parameterCount(), data.size(), Arrays.toString(config.latentShape()),
                 data.states().size(2));
-        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout), tc, out);
-        if (resume) {
-            trainer.resume();
-            System.err.println("resumed at step " + trainer.step());
-        }
-        Progress bar = new Progress("train ldm", steps, System.err, System.console() != null, trainer.step());
-        Trainer.Result r = trainer.run(bar);
+        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout), tc, run.out);
+        Trainer.Result r = run.run(trainer, "train ldm", steps);
         model.save(modelDir, trainer.finalWeights(), modelCard(model, data.size(), tc, r, trainer.seconds(), vaeDir,
                 clipDir));
         String result = Json.toJson(Map.of("steps", r.steps(), "loss", r.recentLoss(), "seconds", r.seconds(),
@@ -148,7 +129,7 @@ final class TrainLdmCommand implements Runnable {
 
     private String modelCard(LatentDiffusionModel model, long pairs, TrainConfig tc, Trainer.Result r, double seconds,
                              Path vaeDir, Path clipDir) {
-        double[] loss = LossCurve.read(out.resolve(Trainer.LOSS_CSV));
+        double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
         LdmConfig c = model.config();
         return String.format(Locale.ROOT, """
                 # Latent diffusion model (trained by `retouch train ldm`)
@@ -180,7 +161,7 @@ final class TrainLdmCommand implements Runnable {
                 clipDir, c.unet().blockOutChannels(), c.unet().crossAttention(), c.noise().numTrainTimesteps(),
                 c.noise().betaSchedule(), c.noise().betaStart(), c.noise().betaEnd(), c.noise().predictionType(),
                 pairs, captionDropout, tc.emaDecay(), c.vae(), c.textEncoder(), vae, clip, r.steps(), tc.batchSize(),
-                lr, captionDropout, limit, seed, checkpointEvery, out, r.steps(), seconds, seconds / 3600,
+                lr, captionDropout, limit, run.seed, run.checkpointEvery, run.out, r.steps(), seconds, seconds / 3600,
                 tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
                 Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
                 LossCurve.markdown(loss, 10));
