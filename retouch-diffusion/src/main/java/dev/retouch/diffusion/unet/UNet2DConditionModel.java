@@ -75,10 +75,23 @@ public final class UNet2DConditionModel extends Module {
      * context (B, M, crossAttentionDim) → (B, out, H, W).
      */
     public Tensor forward(Tensor sample, Tensor timesteps, Tensor context) {
+        return forward(sample, timesteps, context, null);
+    }
+
+    /**
+     * {@link #forward(Tensor, Tensor, Tensor)} with an optional additive {@code positional} tensor (1 or B,
+     * blockOutChannels[0], H, W) added to the output of {@code conv_in} (SINE's positional embedding of the crop
+     * box, Zhang et al. 2023 §3.3). Null is exactly the plain forward pass.
+     */
+    public Tensor forward(Tensor sample, Tensor timesteps, Tensor context, Tensor positional) {
         checkInputs(sample, timesteps, context);
         long b = sample.size(0);
         Tensor temb = timeEmbedding.forward(timesteps.numel() == 1 ? timesteps.reshape(1).expand(b) : timesteps);
-        Tensor h = convIn.forward(sample);
+        Tensor h = convIn.forward(sample); // (B, C0, H, W)
+        if (positional != null) {
+            checkPositional(positional, h);
+            h = h.add(positional);
+        }
         List<Tensor> skips = new ArrayList<>();
         skips.add(h);
         for (DownBlock2D block : downBlocks) {
@@ -89,6 +102,15 @@ public final class UNet2DConditionModel extends Module {
             h = block.forward(h, temb, context, skips);
         }
         return convOut.forward(torch.silu(convNormOut.forward(h)));
+    }
+
+    private static void checkPositional(Tensor positional, Tensor h) {
+        long[] p = Tensors.shape(positional);
+        long[] s = Tensors.shape(h);
+        if (p.length != 4 || (p[0] != 1 && p[0] != s[0]) || p[1] != s[1] || p[2] != s[2] || p[3] != s[3]) {
+            throw new IllegalArgumentException("UNet2DConditionModel: positional must be (1 or " + s[0] + ", " + s[1]
+                    + ", " + s[2] + ", " + s[3] + ") like conv_in's output, found " + Tensors.shapeString(positional));
+        }
     }
 
     private void checkInputs(Tensor sample, Tensor timesteps, Tensor context) {

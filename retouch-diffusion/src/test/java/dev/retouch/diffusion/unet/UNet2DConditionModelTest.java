@@ -71,6 +71,26 @@ class UNet2DConditionModelTest {
     }
 
     @Test
+    void positionalHookIsOptionalAndAddsAfterConvIn() {
+        UNet2DConditionModel m = tiny(3);
+        Tensor context = Tensors.randn(Tensors.generator(1), 2, 5, 12);
+        Tensor x = Tensors.randn(Tensors.generator(2), 2, 4, 8, 12);
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            Tensor plain = m.forward(x, longs(10, 900), context);
+            assertEquals(0.0, maxAbsDiff(plain, m.forward(x, longs(10, 900), context, null)), "null = unchanged");
+            Tensor zero = torch.zeros(1, 8, 8, 12);
+            assertEquals(0.0, maxAbsDiff(plain, m.forward(x, longs(10, 900), context, zero)), 1e-6);
+            Tensor pe = Tensors.randn(Tensors.generator(3), 1, 8, 8, 12);
+            assertTrue(maxAbsDiff(plain, m.forward(x, longs(10, 900), context, pe)) > 1e-3);
+            // a per-sample tensor (B, C0, H, W) works too; a wrong shape names the expected one
+            m.forward(x, longs(10, 900), context, pe.expand(2, -1, -1, -1).contiguous());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> m.forward(x, longs(10, 900), context, torch.zeros(1, 8, 8, 8)));
+            assertTrue(e.getMessage().contains("positional"), e.getMessage());
+        }
+    }
+
+    @Test
     void badInputsFailNamingTheExpectedShape() {
         UNet2DConditionModel m = tiny(0);
         Tensor ctx = torch.zeros(1, 3, 12);
