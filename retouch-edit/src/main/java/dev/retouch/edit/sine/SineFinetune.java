@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  */
 public final class SineFinetune {
     /** Defaults for the emoji models (64×64 images, 16×16 latents) on one CPU core; see package-info. */
-    public static final int DEFAULT_STEPS_PATCHES = 400;
-    public static final int DEFAULT_STEPS_NO_PATCHES = 200;
+    public static final int DEFAULT_STEPS_PATCHES = 800;
+    public static final int DEFAULT_STEPS_NO_PATCHES = 300;
     public static final int DEFAULT_BATCH = 4;
     public static final double DEFAULT_LEARNING_RATE = 5e-5;
     public static final double MIN_CROP_FRACTION = 0.1;
