@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code retouch edit …}: the editing methods. */
 @Command(name = "edit", mixinStandardHelpOptions = true, description = "Edit an image with one of the methods.",
-        subcommands = {EditPixelCommand.class},
+        subcommands = {EditPixelCommand.class, EditSineCommand.class},
         footer = {"", "Example:", "  bin/retouch edit pixel --image face.png --op \"replace mouth face\" --seed 1 --out closed.png"})
 final class EditCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -1,0 +1,296 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Resize;
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.io.AtomicFiles;
+import dev.retouch.core.io.Json;
+import dev.retouch.core.progress.Progress;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.data.Split;
+import dev.retouch.data.emoji.EmojiDataset;
+import dev.retouch.data.emoji.EmojiImage;
+import dev.retouch.diffusion.clip.ClipModel;
+import dev.retouch.diffusion.model.LatentDiffusion;
+import dev.retouch.diffusion.pipeline.LatentPipelines;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.pipeline.PromptStates;
+import dev.retouch.diffusion.schedule.SamplerKind;
+import dev.retouch.edit.sine.SineEditor;
+import dev.retouch.edit.sine.SineFinetune;
+import dev.retouch.edit.sine.SineModel;
+import dev.retouch.edit.sine.SineRequest;
+import dev.retouch.edit.sine.Variant;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** {@code retouch eval sine}: SINE against its baselines on held-out emoji, with K/v sweeps and other sizes. */
+@Command(name = "sine", mixinStandardHelpOptions = true,
+        description = "For the first --emojis faces of the emoji test split: fine-tune with and without patches, "
+                + "then edit with fixed prompts. Scores: SSIM and emoji-clip image similarity to the source "
+                + "(fidelity), emoji-clip text-image score of the edit prompt (alignment), for SINE, SINE with the "
+                + "no-patches model, the fine-tuned model alone, SDEdit at 0.5 and 0.8 and the pretrained model "
+                + "alone; sweeps over K and v; outputs at other sizes with and without the positional embedding.",
+        footer = {"", "Example:", "  bin/retouch eval sine --model emoji-ldm --emojis 3 --out out/eval-sine"})
+final class EvalSineCommand implements Runnable {
+    static final String CLASS = "face";
+    static final List<String> EDITS = List.of("face with sunglasses", "crying face");
+    static final int[] K_SWEEP = {0, 200, 400, 600, 800, 1000};
+    static final double[] V_SWEEP = {0.0, 0.25, 0.5, 0.7, 0.85, 1.0};
+
+    @Mixin
+    Common common;
+
+    @Option(names = "--model", defaultValue = "emoji-ldm", description = "Pretrained latent diffusion model (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--emojis", defaultValue = "3", description = "Source emoji from the test split (default: ${DEFAULT-VALUE}).")
+    int emojis;
+
+    @Option(names = "--finetune-steps", description = "Fine-tune steps for both variants (default: the finetune defaults).")
+    Integer finetuneSteps;
+
+    @Option(names = "--steps", defaultValue = "25", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "5", description = "Guidance scale (default: ${DEFAULT-VALUE}).")
+    double guidance;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of fine-tuning and sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Report directory (report.json, report.html, models/).")
+    Path out;
+
+    /** Fidelity and alignment of one output; ssim is NaN where sizes differ. */
+    record Score(double ssim, double clipImage, double clipText) {
+    }
+
+    @Override
+    public void run() {
+        common.apply();
+        CliSupport.requireRange("--emojis", emojis, 1, 100);
+        CliSupport.requireRange("--steps", steps, 1, 1000);
+        CliSupport.requireRange("--guidance", guidance, 0, 100);
+        if (finetuneSteps != null) {
+            CliSupport.requireRange("--finetune-steps", finetuneSteps, 1, 1_000_000);
+        }
+        long t0 = System.nanoTime();
+        Path baseDir = Models.resolve(model);
+        LatentDiffusion ld = LatentDiffusion.load(baseDir);
+        EmojiDataset dataset = EmojiDataset.load();
+        List<EmojiImage> sources = dataset.images(Split.TEST).stream().filter(i -> !i.isVariant())
+                .filter(i -> i.caption().endsWith(" face")).sorted(Comparator.comparing(EmojiImage::caption))
+                .limit(emojis).toList();
+        CliSupport.mkdirs(out);
+        HtmlReport html = new HtmlReport(out, "SINE on held-out emoji (" + model + ")");
+        Map<String, List<Score>> methods = new LinkedHashMap<>();
+        Map<String, List<Score>> sweeps = new LinkedHashMap<>();
+        Map<String, List<Score>> sizes = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            EmojiImage e = sources.get(i);
+            names.add(e.caption());
+            RgbImage src = new RgbImage(ld.imageSize(), ld.imageSize(), dataset.rgb(e, ld.imageSize()));
+            SineModel patches = finetune(ld, baseDir, src, Variant.PATCHES, i);
+            SineModel whole = finetune(ld, baseDir, src, Variant.NO_PATCHES, i);
+            compare(ld, src, e.caption(), patches, whole, methods, html);
+            sweep(ld, src, patches, sweeps);
+            anyResolution(ld, src, e.caption(), patches, whole, sizes, html);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", model);
+        report.put("sources", names);
+        report.put("class", CLASS);
+        report.put("edits", EDITS);
+        report.put("finetune_steps", finetuneSteps != null ? finetuneSteps : "defaults "
+                + SineFinetune.DEFAULT_STEPS_PATCHES + "/" + SineFinetune.DEFAULT_STEPS_NO_PATCHES);
+        report.put("sampler", "ddim " + steps + " steps, guidance " + guidance + ", v "
+                + SineRequest.DEFAULT_V + ", K " + SineRequest.DEFAULT_K);
+        report.put("methods", means(methods));
+        report.put("sweeps", means(sweeps));
+        report.put("any_resolution", means(sizes));
+        report.put("seconds", CliSupport.seconds(t0));
+        AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(report));
+        html.section("Summary", sources.size() + " source emoji × " + EDITS.size() + " edit prompts; "
+                + "fidelity = SSIM and emoji-clip image similarity to the source, alignment = emoji-clip text-image "
+                + "score of the edit prompt (means).");
+        table(html, "Methods", methods);
+        table(html, "Sweeps over K (v = 0.7) and v (K = 400), first edit prompt", sweeps);
+        table(html, "Other sizes (no SSIM: sizes differ)", sizes);
+        html.write();
+        CliSupport.print(common, report);
+    }
+
+    private SineModel finetune(LatentDiffusion ld, Path baseDir, RgbImage src, Variant variant, int index) {
+        int n = finetuneSteps != null ? finetuneSteps : variant == Variant.PATCHES ? SineFinetune.DEFAULT_STEPS_PATCHES
+                : SineFinetune.DEFAULT_STEPS_NO_PATCHES;
+        Path dir = out.resolve("models").resolve(index + "-" + variant.name().toLowerCase(Locale.ROOT));
+        String baseRef = dir.toAbsolutePath().normalize().relativize(baseDir.toAbsolutePath().normalize()).toString();
+        SineFinetune ft = new SineFinetune(ld, CliSupport.tensor(src), CLASS, variant, baseRef,
+                SineFinetune.trainConfig(n, SineFinetune.DEFAULT_BATCH, SineFinetune.DEFAULT_LEARNING_RATE, 0, seed + index),
+                dir.resolve(FinetuneSineCommand.RUN), CliSupport::warn);
+        ft.trainer().run(Progress.stderr("finetune " + index + " " + variant, n));
+        ft.save(dir, "# SINE model for eval sine (source " + index + ", " + variant + ", " + n + " steps)\n");
+        return ft.model();
+    }
+
+    private SineRequest request(String prompt, int w, int h, boolean positional) {
+        return new SineRequest(prompt, SineRequest.DEFAULT_V, SineRequest.DEFAULT_K, guidance, w, h, positional);
+    }
+
+    private RgbImage sample(Supplier<Tensor> run) {
+        try (PointerScope ignored = new PointerScope(); NoGradGuard ignored2 = new NoGradGuard()) {
+            return ImageTensors.fromTensor(run.get());
+        }
+    }
+
+    private void compare(LatentDiffusion ld, RgbImage src, String caption, SineModel patches, SineModel whole,
+                         Map<String, List<Score>> methods, HtmlReport html) {
+        int s = ld.imageSize();
+        for (String prompt : EDITS) {
+            SineRequest r = request(prompt, s, s, true);
+            Map<String, RgbImage> outs = new LinkedHashMap<>();
+            outs.put("SINE", sample(() -> SineEditor.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
+            outs.put("SINE w/o pos (no-patches model)", sample(() -> SineEditor.edit(ld, whole, r, ddim(ld), gen(),
+                    LoopHooks.NONE, CliSupport::warn)));
+            outs.put("fine-tuned only", sample(() -> SineEditor.fineTunedOnly(ld, patches, r, ddim(ld), gen(),
+                    LoopHooks.NONE, CliSupport::warn)));
+            PromptStates states = PromptStates.encode(ld, List.of(prompt), "", CliSupport::warn);
+            for (double strength : new double[]{0.5, 0.8}) {
+                outs.put("SDEdit " + strength, sample(() -> LatentPipelines.img2img(ld, CliSupport.tensor(src), states,
+                        guidance, strength, steps, gen(), LoopHooks.NONE)));
+            }
+            outs.put("pretrained only", sample(() -> LatentPipelines.generate(ld, states, guidance, 1, ddim(ld), gen(),
+                    LoopHooks.NONE)));
+            List<RgbImage> row = new ArrayList<>(List.of(src));
+            List<String> caps = new ArrayList<>(List.of(caption));
+            outs.forEach((name, img) -> {
+                methods.computeIfAbsent(name, k -> new ArrayList<>()).add(score(ld, src, img, prompt));
+                row.add(img);
+                caps.add(name);
+            });
+            html.section(caption + " → \"" + prompt + "\"", "source, then each method (same seed).");
+            html.images(row, caps, 2);
+        }
+    }
+
+    private void sweep(LatentDiffusion ld, RgbImage src, SineModel patches, Map<String, List<Score>> sweeps) {
+        int s = ld.imageSize();
+        String prompt = EDITS.get(0);
+        for (int k : K_SWEEP) {
+            SineRequest r = request(prompt, s, s, true).with(SineRequest.DEFAULT_V, k);
+            RgbImage img = sample(() -> SineEditor.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn));
+            sweeps.computeIfAbsent("K = " + k, x -> new ArrayList<>()).add(score(ld, src, img, prompt));
+        }
+        for (double v : V_SWEEP) {
+            SineRequest r = request(prompt, s, s, true).with(v, SineRequest.DEFAULT_K);
+            RgbImage img = sample(() -> SineEditor.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn));
+            sweeps.computeIfAbsent("v = " + v, x -> new ArrayList<>()).add(score(ld, src, img, prompt));
+        }
+    }
+
+    private void anyResolution(LatentDiffusion ld, RgbImage src, String caption, SineModel patches, SineModel whole,
+                               Map<String, List<Score>> sizes, HtmlReport html) {
+        int s = ld.imageSize();
+        int m = ld.sizeMultiple();
+        int[][] wh = {{s, round(1.5 * s, m)}, {round(1.5 * s, m), s}, {2 * s, 2 * s}};
+        String prompt = EDITS.get(0);
+        List<RgbImage> shown = new ArrayList<>();
+        List<String> caps = new ArrayList<>();
+        for (int[] size : wh) {
+            String label = size[0] + "x" + size[1];
+            Map<String, RgbImage> outs = new LinkedHashMap<>();
+            outs.put("with pos", sample(() -> SineEditor.edit(ld, patches, request(prompt, size[0], size[1], true),
+                    ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
+            outs.put("patch model, pos not fed", sample(() -> SineEditor.edit(ld, patches,
+                    request(prompt, size[0], size[1], false), ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
+            outs.put("w/o pos model", sample(() -> SineEditor.edit(ld, whole, request(prompt, size[0], size[1], false),
+                    ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
+            outs.forEach((name, img) -> {
+                Score sc = score(ld, src, img, prompt);
+                sizes.computeIfAbsent(label + " " + name, k -> new ArrayList<>()).add(new Score(Double.NaN,
+                        sc.clipImage(), sc.clipText()));
+                shown.add(img);
+                caps.add(label + " " + name);
+            });
+        }
+        html.section(caption + " at other sizes → \"" + prompt + "\"", "with the positional embedding, the patch "
+                + "model without it, and the no-patches model.");
+        html.images(shown, caps, 2);
+    }
+
+    private static int round(double side, int m) {
+        return Math.max(m, (int) Math.round(side / m) * m);
+    }
+
+    private dev.retouch.diffusion.schedule.Scheduler ddim(LatentDiffusion ld) {
+        return SamplerKind.DDIM.create(ld.schedule(), steps, 0.0);
+    }
+
+    private org.bytedeco.pytorch.Generator gen() {
+        return Tensors.generator(seed);
+    }
+
+    /** SSIM (same size only) and emoji-clip similarities; images are resized to the CLIP's input size. */
+    static Score score(LatentDiffusion ld, RgbImage src, RgbImage img, String prompt) {
+        double ssim = src.width() == img.width() && src.height() == img.height()
+                ? nanIfNull(CliSupport.ssimOrNull(src, img)) : Double.NaN;
+        try (PointerScope ignored = new PointerScope(); NoGradGuard ignored2 = new NoGradGuard()) {
+            Tensor a = imageFeatures(ld, src);
+            Tensor b = imageFeatures(ld, img);
+            Tensor t = ClipModel.normalize(ld.clip().model().textFeatures(ld.clip().tokenize(List.of(prompt)).ids()));
+            return new Score(ssim, a.mul(b).sum().item_double(), t.mul(b).sum().item_double());
+        }
+    }
+
+    private static double nanIfNull(Double d) {
+        return d == null ? Double.NaN : d;
+    }
+
+    private static Tensor imageFeatures(LatentDiffusion ld, RgbImage img) {
+        int c = ld.clip().model().config().vision().imageSize();
+        RgbImage r = img.width() == c && img.height() == c ? img
+                : img.width() >= c && img.height() >= c ? Resize.area(img, c, c) : Resize.bilinear(img, c, c);
+        return ClipModel.normalize(ld.clip().model().imageFeatures(CliSupport.tensor(r)));
+    }
+
+    private static Map<String, Object> means(Map<String, List<Score>> scores) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        scores.forEach((name, list) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            double ssim = list.stream().mapToDouble(Score::ssim).average().orElse(Double.NaN);
+            m.put("ssim", Double.isNaN(ssim) ? null : ssim);
+            m.put("clip_image", list.stream().mapToDouble(Score::clipImage).average().orElse(Double.NaN));
+            m.put("clip_text", list.stream().mapToDouble(Score::clipText).average().orElse(Double.NaN));
+            m.put("n", list.size());
+            out.put(name, m);
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void table(HtmlReport html, String title, Map<String, List<Score>> scores) {
+        List<List<Object>> rows = new ArrayList<>();
+        means(scores).forEach((name, v) -> {
+            Map<String, Object> m = (Map<String, Object>) v;
+            rows.add(List.of(name, m.get("ssim") == null ? "–" : m.get("ssim"), m.get("clip_image"), m.get("clip_text"),
+                    m.get("n")));
+        });
+        html.section(title, "");
+        html.table(List.of("setting", "SSIM ↑", "clip image sim ↑", "clip text score ↑", "n"), rows);
+    }
+}
