@@ -47,7 +47,7 @@ import java.util.function.Supplier;
         footer = {"", "Example:", "  bin/retouch eval sine --model emoji-ldm --emojis 3 --out out/eval-sine"})
 final class EvalSineCommand implements Runnable {
     static final String CLASS = "face";
-    static final List<String> EDITS = List.of("face with sunglasses", "crying face");
+    static final List<String> EDITS = List.of("smiling face with sunglasses", "crying face");
     static final int[] K_SWEEP = {0, 200, 400, 600, 800, 1000};
     static final double[] V_SWEEP = {0.0, 0.25, 0.5, 0.7, 0.85, 1.0};
 
@@ -72,7 +72,7 @@ final class EvalSineCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of fine-tuning and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", required = true, description = "Report directory (report.json, report.html, models/).")
+    @Option(names = "--out", required = true, description = "Report directory (report.json, index.html with the images, models/).")
     Path out;
 
     /** Fidelity and alignment of one output; ssim is NaN where sizes differ. */
@@ -93,8 +93,12 @@ final class EvalSineCommand implements Runnable {
         LatentDiffusion ld = LatentDiffusion.load(baseDir);
         EmojiDataset dataset = EmojiDataset.load();
         List<EmojiImage> sources = dataset.images(Split.TEST).stream().filter(i -> !i.isVariant())
-                .filter(i -> i.caption().endsWith(" face")).sorted(Comparator.comparing(EmojiImage::caption))
+                .filter(i -> name(i).endsWith(" face")).sorted(Comparator.comparing(EvalSineCommand::name))
                 .limit(emojis).toList();
+        if (sources.isEmpty()) {
+            throw new dev.retouch.core.RetouchException("no default-tone '... face' emoji in the test split of "
+                    + "the emoji set");
+        }
         CliSupport.mkdirs(out);
         HtmlReport html = new HtmlReport(out, "SINE on held-out emoji (" + model + ")");
         Map<String, List<Score>> methods = new LinkedHashMap<>();
@@ -103,13 +107,13 @@ final class EvalSineCommand implements Runnable {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             EmojiImage e = sources.get(i);
-            names.add(e.caption());
+            names.add(name(e));
             RgbImage src = new RgbImage(ld.imageSize(), ld.imageSize(), dataset.rgb(e, ld.imageSize()));
             SineModel patches = finetune(ld, baseDir, src, Variant.PATCHES, i);
             SineModel whole = finetune(ld, baseDir, src, Variant.NO_PATCHES, i);
-            compare(ld, src, e.caption(), patches, whole, methods, html);
+            compare(ld, src, name(e), patches, whole, methods, html);
             sweep(ld, src, patches, sweeps);
-            anyResolution(ld, src, e.caption(), patches, whole, sizes, html);
+            anyResolution(ld, src, name(e), patches, whole, sizes, html);
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model);
@@ -133,6 +137,12 @@ final class EvalSineCommand implements Runnable {
         table(html, "Other sizes (no SSIM: sizes differ)", sizes);
         html.write();
         CliSupport.print(common, report);
+    }
+
+    /** The emoji's name: its caption up to the first comma (e.g. "grinning face"). */
+    static String name(EmojiImage e) {
+        int comma = e.caption().indexOf(',');
+        return comma < 0 ? e.caption() : e.caption().substring(0, comma);
     }
 
     private SineModel finetune(LatentDiffusion ld, Path baseDir, RgbImage src, Variant variant, int index) {
