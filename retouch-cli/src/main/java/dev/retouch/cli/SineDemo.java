@@ -1,0 +1,95 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.progress.Progress;
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.model.LatentDiffusion;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.schedule.SamplerKind;
+import dev.retouch.edit.sine.SineEditor;
+import dev.retouch.edit.sine.SineFinetune;
+import dev.retouch.edit.sine.SineModel;
+import dev.retouch.edit.sine.SineRequest;
+import dev.retouch.edit.sine.Variant;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Demo of SINE (paper 001): fine-tune emoji-ldm on the first demo input with patches, then edit it with model-based
+ * guidance at the model's size and at 96×64. Skipped with a note when emoji-ldm is not shipped.
+ */
+final class SineDemo implements DemoSection {
+    static final String TITLE = "SINE single-image editing (paper 001)";
+    static final List<String> PROMPTS = List.of("smiling face with sunglasses", "crying face");
+
+    @Override
+    public String title() {
+        return "sine: single-image fine-tuning and model-based guidance";
+    }
+
+    @Override
+    public void run(HtmlReport report, List<Path> inputs, long seed, boolean quick) {
+        Path root = Models.shippedRoot();
+        if (!Files.isDirectory(root.resolve(LatentDemo.LDM))) {
+            report.section(TITLE, "not shipped yet: models/" + LatentDemo.LDM + " is missing.");
+            return;
+        }
+        LatentDiffusion ld = LatentDiffusion.load(root.resolve(LatentDemo.LDM));
+        int ftSteps = quick ? 20 : SineFinetune.DEFAULT_STEPS_PATCHES;
+        int steps = quick ? 5 : 25;
+        RgbImage src = CliSupport.imageAt(inputs.get(0), ld.imageSize());
+        SineModel model = finetune(ld, src, ftSteps, seed);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("input", DemoInputs.NAMES.get(0));
+        params.put("class", "face");
+        params.put("fine-tune steps", ftSteps);
+        params.put("v", SineRequest.DEFAULT_V);
+        params.put("K", SineRequest.DEFAULT_K);
+        params.put("sampler", "ddim " + steps);
+        params.put("seed", seed);
+        report.section(TITLE, "emoji-ldm fine-tuned on the input with patches and positional embedding, then edited "
+                + "from noise with model-based classifier-free guidance, at 64×64 and 96×64.");
+        report.params(params);
+        List<RgbImage> shown = new ArrayList<>(List.of(src));
+        List<String> caps = new ArrayList<>(List.of(DemoInputs.NAMES.get(0)));
+        int s = ld.imageSize();
+        for (String prompt : PROMPTS) {
+            for (int w : new int[]{s, s * 3 / 2}) {
+                SineRequest r = new SineRequest(prompt, SineRequest.DEFAULT_V, SineRequest.DEFAULT_K,
+                        SineRequest.DEFAULT_GUIDANCE, w / ld.sizeMultiple() * ld.sizeMultiple(), s, true);
+                shown.add(ImageTensors.fromTensor(SineEditor.edit(ld, model, r,
+                        SamplerKind.DDIM.create(ld.schedule(), steps, 0.0), Tensors.generator(seed), LoopHooks.NONE,
+                        CliSupport::warn)));
+                caps.add(prompt + " " + r.width() + "x" + r.height());
+            }
+        }
+        report.images(shown, caps, 3);
+    }
+
+    private static SineModel finetune(LatentDiffusion ld, RgbImage src, int steps, long seed) {
+        Path run;
+        try {
+            run = Files.createTempDirectory("retouch-sine-demo");
+        } catch (IOException e) {
+            throw new RetouchException("cannot create a temporary directory for the sine demo: " + e.getMessage(), e);
+        }
+        SineFinetune ft = new SineFinetune(ld, CliSupport.tensor(src), "face", Variant.PATCHES, ".",
+                SineFinetune.trainConfig(steps, SineFinetune.DEFAULT_BATCH, SineFinetune.DEFAULT_LEARNING_RATE, 0, seed),
+                run, CliSupport::warn);
+        ft.trainer().run(Progress.stderr("sine demo fine-tune", steps));
+        try (var files = Files.walk(run)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            CliSupport.warn("could not remove " + run);
+        }
+        return ft.model();
+    }
+}
