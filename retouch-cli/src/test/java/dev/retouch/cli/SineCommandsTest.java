@@ -126,6 +126,18 @@ class SineCommandsTest {
         assertTrue(Files.isRegularFile(o.resolve("report.json")) && Files.isRegularFile(o.resolve("index.html")));
     }
 
+    @Test
+    void everyNewCommandHasHelpWithAnExample() {
+        for (List<String> cmd : List.of(List.of("finetune"), List.of("finetune", "sine"), List.of("edit", "sine"),
+                List.of("eval", "sine"))) {
+            List<String> args = new ArrayList<>(cmd);
+            args.add("--help");
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r::describe);
+            assertTrue(r.out().contains("Usage:") && r.out().contains("Example"), r::describe);
+        }
+    }
+
     // ------------------------------------------------------------------ bad input
 
     record Case(String name, int code, Path out, List<String> args, List<String> names) {
