@@ -1,0 +1,31 @@
+package dev.retouch.edit.fewshot;
+
+import java.util.List;
+
+/**
+ * The jointly trained autoencoder (paper §3.3).
+ *
+ * @param channels       feature channels per level, level 0 at full resolution, each next level half the size;
+ *                       the latent sits at the last level
+ * @param latentChannels channels of the latent
+ * @param skips          encoder→decoder skip connections (the paper's; false only for its ablation)
+ * @param decoderNoise   per-pixel noise injected into the decoder levels with learned per-channel strengths (the
+ *                       paper's "adaptive noises"; false only for its ablation)
+ */
+public record AutoencoderConfig(List<Integer> channels, int latentChannels, boolean skips, boolean decoderNoise) {
+    public AutoencoderConfig {
+        channels = List.copyOf(channels);
+        if (channels.size() < 2 || channels.stream().anyMatch(c -> c < 4 || c % 4 != 0)) {
+            throw new IllegalArgumentException("AutoencoderConfig: need at least 2 levels of channels that are "
+                    + "positive multiples of 4, got " + channels);
+        }
+        if (latentChannels < 1) {
+            throw new IllegalArgumentException("AutoencoderConfig: latentChannels must be >= 1, got " + latentChannels);
+        }
+    }
+
+    /** Image side / latent side = 2^(levels − 1). */
+    public int downsampling() {
+        return 1 << (channels.size() - 1);
+    }
+}
