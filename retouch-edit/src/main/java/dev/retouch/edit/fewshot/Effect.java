@@ -48,9 +48,14 @@ public final class Effect {
         int size = config.imageSize();
         this.config = config;
         this.network = network;
-        this.pairs = pairs.stream().map(p -> new ImagePair(p.name(), PairTensors.fit(p.before(), size),
-                PairTensors.fit(p.after(), size))).toList();
+        this.pairs = pairs.stream().map(p -> new ImagePair(p.name(), eightBit(PairTensors.fit(p.before(), size)),
+                eightBit(PairTensors.fit(p.after(), size)))).toList();
         this.tensors = PairTensors.of(this.pairs, size);
+    }
+
+    /** The same effect (sharing its network) applied with other sampling settings. */
+    public Effect withSampling(SamplingConfig sampling) {
+        return new Effect(config.withSampling(sampling), network, pairs);
     }
 
     /** A freshly initialised effect to train on {@code pairs} (resized to the effect's size). */
@@ -156,6 +161,19 @@ public final class Effect {
             }
         }
         return new Effect(config, net, pairs);
+    }
+
+    /**
+     * The image as its 8-bit PNG in {@code pairs/} decodes (k · (1/255)), so an effect in memory and the same effect
+     * loaded from disk see identical pairs.
+     */
+    static RgbImage eightBit(RgbImage image) {
+        float[] chw = image.chw().clone();
+        float scale = 1f / 255;
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = Math.min(1f, Math.max(0, Math.min(255, Math.round(chw[i] * 255f))) * scale);
+        }
+        return new RgbImage(image.width(), image.height(), chw);
     }
 
     /** Refuses a config.json without formatVersion or with another version, before the strict parse. */

@@ -71,7 +71,7 @@ public record FewshotConfig(int imageSize, int groupSize, AutoencoderConfig auto
     /** The paper's setting sized for a 2-core CPU: 64×64 images, 4×16×16 latents, a 4-block DiT of width 128. */
     public static FewshotConfig emoji(int groupSize) {
         return new FewshotConfig(64, groupSize, new AutoencoderConfig(List.of(16, 32, 64), 4, true, true),
-                List.of(32, 64, 64), 8, 128, new DenoiserShape(2, 128, 4, 4, 4), linearSample());
+                List.of(16, 32, 64), 8, 128, new DenoiserShape(2, 128, 4, 4, 4), linearSample());
     }
 
     /** A tiny configuration for tests: 16×16 images, 4×4 latents. */
