@@ -91,8 +91,8 @@ final class TrainFewshotCommand implements Runnable {
             CliSupport.requireRange("--batch", batch, 1, 4096);
             CliSupport.requireRange("--n", n, 2, 8);
             CliSupport.requireRange("--lr", lr, 1e-7, 1);
-            List<ImagePair> ps = PairFolder.read(pairs, 2);
             EffectVariant v = EffectVariant.parse(variant);
+            List<ImagePair> ps = PairFolder.read(pairs, 2);
             EffectConfig config = EffectConfig.emoji(v, n)
                     .withSampling(new SamplingConfig(samplingSteps, 1.0, 1));
             int total = steps != null ? steps : 5000;

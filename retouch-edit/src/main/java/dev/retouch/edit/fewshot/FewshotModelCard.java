@@ -26,15 +26,17 @@ final class FewshotModelCard {
         return String.format(Locale.ROOT, """
                 # Few-shot effect (trained by `retouch train fewshot`)
 
-                Variant `%s`: %s, %,d parameters, %d×%d images, weights EMA (decay %.4f) stored as fp16.
-                Learned from %d before/after pairs (kept in `pairs/`, listed in `train-pairs.txt`): %s.
+                Variant `%s`: %s; %,d parameters; %d×%d images; weights EMA (decay %.4f) stored as fp16.
+
+                Learned from %d before/after pairs (kept in `pairs/`, listed in `train-pairs.txt`):
+                %s.
 
                 Command:
 
                     %s
 
-                Steps: %d of batch %d, AdamW lr %s (%d warm-up steps), gradient clipping at %.1f, seed %d;
-                training time %s on this machine. Mean of the last 100 losses: %.4f.
+                Steps: %d of batch %d, AdamW lr %s (%d warm-up steps), gradient clipping at %.1f, seed %d.
+                Training time: %s on this machine. Mean of the last 100 losses: %.4f.
 
                 Fit to its own training pairs (sampling %s, seed k for pair k): mean PSNR %.2f dB.
                 Held-out quality is measured by `retouch eval fewshot`; see docs/EVALUATION.md.
@@ -45,7 +47,7 @@ final class FewshotModelCard {
                 """, c.variant().label(), network, effect.network().parameterCount(), c.imageSize(), c.imageSize(),
                 t.emaDecay(), effect.pairs().size(), names, run.command(), steps, t.batchSize(), t.learningRate(),
                 t.warmupSteps(), t.gradClip(), t.seed(), FewshotTraining.perStep(seconds, steps), recent,
-                c.variant() == EffectVariant.PIX2PIX ? "none" : c.sampling().toString(), trainPsnr,
+                c.variant() == EffectVariant.PIX2PIX ? "none" : c.sampling().describe(), trainPsnr,
                 LossCurve.markdown(loss, 10));
     }
 }

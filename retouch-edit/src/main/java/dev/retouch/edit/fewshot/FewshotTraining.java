@@ -48,10 +48,7 @@ public final class FewshotTraining {
     /** Continues the run in {@code runDir}; {@code steps} &gt; 0 changes its total step count. */
     public static Result resume(Path runDir, int steps, Path effectDir, StepListener listener) {
         Path json = runDir.resolve(RUN_JSON);
-        if (!Files.isRegularFile(json)) {
-            throw new RetouchException("cannot resume: " + runDir + " has no " + RUN_JSON + " (not a fewshot run)");
-        }
-        FewshotRun run = Json.read(json, FewshotRun.class);
+        FewshotRun run = readRun(runDir);
         if (steps > 0 && steps != run.train().steps()) {
             run = run.withSteps(steps);
             Json.write(json, run);
@@ -63,7 +60,11 @@ public final class FewshotTraining {
 
     /** Reads a run's settings. */
     public static FewshotRun readRun(Path runDir) {
-        return Json.read(runDir.resolve(RUN_JSON), FewshotRun.class);
+        Path json = runDir.resolve(RUN_JSON);
+        if (!Files.isRegularFile(json)) {
+            throw new RetouchException("cannot resume: " + runDir + " has no " + RUN_JSON + " (not a fewshot run)");
+        }
+        return Json.read(json, FewshotRun.class);
     }
 
     private static Result train(Effect effect, FewshotRun run, Path runDir, Path effectDir, StepListener listener,

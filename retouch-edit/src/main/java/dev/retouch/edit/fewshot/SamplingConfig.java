@@ -27,6 +27,11 @@ public record SamplingConfig(int steps, double start, int ensemble) {
         return new SamplingConfig(10, 1.0, 1);
     }
 
+    /** E.g. "10 DDIM steps from 1.0·T, ensemble of 1". */
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "%d DDIM steps from %s·T, ensemble of %d", steps, start, ensemble);
+    }
+
     /** The descending timesteps of a chain: {@code steps} levels evenly spaced from round(start·(T−1)) to 0. */
     public int[] timesteps(int numTrainTimesteps) {
         int t0 = (int) Math.round(start * (numTrainTimesteps - 1));

@@ -42,4 +42,19 @@ class FewshotTrainingTest {
                 after, (System.nanoTime() - t0) / 1e9);
         assertTrue(after < 0.8 * before, variant + ": loss " + before + " -> " + after);
     }
+
+    @org.junit.jupiter.api.Test
+    void threeSourceGroupsTrainAndSample() {
+        FewshotConfig c = FewshotConfig.tiny(3);
+        EffectConfig config = new EffectConfig(Effect.FORMAT_VERSION, EffectVariant.NN, c, null,
+                new SamplingConfig(3, 0.6, 2), LossWeights.standard(), AugmentConfig.none());
+        Effect effect = Effect.create(config, FewshotFixtures.disks(5, 16, 2), 4);
+        TrainingTask task = effect.trainingTask();
+        double before = fixedBatchLoss(task);
+        new Trainer(task, new TrainConfig(15, 4, 3e-3, 0, 0.0, 1.0, 0.0, 0, 6), dir).run(Progress.silent());
+        double after = fixedBatchLoss(task);
+        assertTrue(after < before, "n = 3: loss " + before + " -> " + after);
+        var out = effect.apply(effect.pairs().get(0).before(), 1);
+        assertTrue(out.width() == 16 && out.height() == 16);
+    }
 }
