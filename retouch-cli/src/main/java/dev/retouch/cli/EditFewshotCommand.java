@@ -3,6 +3,8 @@ package dev.retouch.cli;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.edit.fewshot.Effect;
 import dev.retouch.edit.fewshot.EffectVariant;
+import dev.retouch.edit.fewshot.FewshotRequest;
+import dev.retouch.edit.fewshot.FewshotResult;
 import dev.retouch.edit.fewshot.SamplingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,12 +57,8 @@ final class EditFewshotCommand implements Runnable {
             throw new CliSupport.UsageError("--sampling-steps, --start and --ensemble apply to the nn and one variants; "
                     + "this effect is pix2pix");
         }
-        Effect edited = s == e.config().sampling() ? e : e.withSampling(s);
-        int size = e.config().imageSize();
-        RgbImage input = CliSupport.imageAt(image, size);
-        long t0 = System.nanoTime();
-        RgbImage result = edited.apply(input, seed);
-        double secs = CliSupport.seconds(t0);
+        RgbImage input = CliSupport.imageAt(image, e.config().imageSize());
+        FewshotResult result = e.edit(new FewshotRequest(input, seed, s));
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("effect", effect);
         params.put("image", image.toString());
@@ -70,11 +68,15 @@ final class EditFewshotCommand implements Runnable {
             params.put("sampling", String.format(Locale.ROOT, "steps %d, start %s, ensemble %d", s.steps(),
                     CliSupport.num(s.start()), s.ensemble()));
         }
-        CliSupport.writePng(out, result, "edit fewshot", params);
+        if (e.config().variant() == EffectVariant.NN) {
+            params.put("sources", result.sources().stream().map(chain -> String.join("+", chain))
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        CliSupport.writePng(out, result.image(), "edit fewshot", params);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());
         res.putAll(params);
-        res.put("seconds", secs);
+        res.put("seconds", result.seconds());
         CliSupport.print(common, res);
     }
 

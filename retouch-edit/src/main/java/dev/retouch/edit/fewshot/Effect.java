@@ -92,25 +92,35 @@ public final class Effect {
         };
     }
 
-    /** x (B, 3, S, S) in [−1, 1] → the edited images (B, 3, S, S); {@code gen} draws sources and noise. */
-    public Tensor apply(Tensor x, Generator gen) {
+    /** x (B, 3, S, S) in [−1, 1] → the edited images and the sources drawn; {@code gen} draws sources and noise. */
+    public FewshotSampler.Sampled apply(Tensor x, SamplingConfig sampling, Generator gen) {
         network.eval();
         return switch (config.variant()) {
             case PIX2PIX -> {
                 try (var ignored = new org.bytedeco.pytorch.NoGradGuard()) {
-                    yield ((DirectRegressor) network).forward(x);
+                    yield new FewshotSampler.Sampled(((DirectRegressor) network).forward(x), new int[(int) x.size(0)][0]);
                 }
             }
-            case NN, ONE -> FewshotSampler.edit((FewshotModel) network, x, tensors, config.sampling(), gen);
+            case NN, ONE -> FewshotSampler.edit((FewshotModel) network, x, tensors, sampling, gen);
         };
     }
 
-    /** Edits one image (resized to the effect's size) with the given seed. */
-    public RgbImage apply(RgbImage image, long seed) {
+    /** Edits one image (resized to the effect's size): the result, the source pairs of each chain, the time. */
+    public FewshotResult edit(FewshotRequest request) {
+        long t0 = System.nanoTime();
+        SamplingConfig sampling = request.sampling() != null ? request.sampling() : config.sampling();
         try (PointerScope ignored = new PointerScope()) {
-            Tensor x = ImageTensors.toTensor(PairTensors.fit(image, config.imageSize()));
-            return ImageTensors.fromTensor(apply(x, Tensors.generator(seed)));
+            Tensor x = ImageTensors.toTensor(PairTensors.fit(request.image(), config.imageSize()));
+            FewshotSampler.Sampled s = apply(x, sampling, Tensors.generator(request.seed()));
+            List<List<String>> sources = java.util.Arrays.stream(s.sources())
+                    .map(row -> java.util.Arrays.stream(row).mapToObj(i -> pairs.get(i).name()).toList()).toList();
+            return new FewshotResult(ImageTensors.fromTensor(s.image()), sources, (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    /** Edits one image (resized to the effect's size) with the given seed and the effect's sampling. */
+    public RgbImage apply(RgbImage image, long seed) {
+        return edit(new FewshotRequest(image, seed, null)).image();
     }
 
     /** Writes the effect with {@code weights} (stored as fp16) into {@code dir}. */

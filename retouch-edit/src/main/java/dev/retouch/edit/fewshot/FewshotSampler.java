@@ -7,6 +7,7 @@ import dev.retouch.diffusion.schedule.DDIMScheduler;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -26,8 +27,18 @@ public final class FewshotSampler {
     private FewshotSampler() {
     }
 
-    /** x_j (B, 3, H, W) in [−1, 1] → ŷ_j (B, 3, H, W). */
-    public static Tensor edit(FewshotModel model, Tensor xj, PairTensors pairs, SamplingConfig sampling, Generator gen) {
+    /**
+     * The edited images and the training pairs each chain drew as sources.
+     *
+     * @param image   ŷ_j (B, 3, H, W) in [−1, 1]
+     * @param sources per chain (chain-major: chain c of image b is row c·B + b), the indices of its source pairs;
+     *                empty rows for n = 1
+     */
+    public record Sampled(Tensor image, int[][] sources) {
+    }
+
+    /** x_j (B, 3, H, W) in [−1, 1] → ŷ_j (B, 3, H, W) and the sources drawn. */
+    public static Sampled edit(FewshotModel model, Tensor xj, PairTensors pairs, SamplingConfig sampling, Generator gen) {
         try (NoGradGuard ignored = new NoGradGuard()) {
             long b = xj.size(0);
             int k = sampling.ensemble();
@@ -42,14 +53,15 @@ public final class FewshotSampler {
                     ddim, start, gen, LoopHooks.NONE);
             long c = model.config().autoencoder().latentChannels();
             Tensor y = model.decode(z.narrow(1, 0, c), cond, gen);         // (k·B, 3, H, W)
-            return y.reshape(k, b, y.size(1), y.size(2), y.size(3)).mean(new long[]{0}, false,
-                    new org.bytedeco.pytorch.ScalarTypeOptional()).clamp(
-                    new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)), new org.bytedeco.pytorch.ScalarOptional(Tensors.s(1)));
+            Tensor mean = y.reshape(k, b, y.size(1), y.size(2), y.size(3)).mean(new long[]{0}, false,
+                    new org.bytedeco.pytorch.ScalarTypeOptional());
+            return new Sampled(mean.clamp(new ScalarOptional(Tensors.s(-1)), new ScalarOptional(Tensors.s(1))),
+                    src.indices());
         }
     }
 
-    /** The source images (s × (k·B, 3, H, W)) and their latents side by side ((k·B, s·c, h, w)). */
-    private record Sources(List<Tensor> images, Tensor latents) {
+    /** The source images (s × (k·B, 3, H, W)), their latents side by side ((k·B, s·c, h, w)), their indices. */
+    private record Sources(List<Tensor> images, Tensor latents, int[][] indices) {
     }
 
     private static Sources drawSources(FewshotModel model, Tensor x, PairTensors pairs, Generator gen) {
@@ -57,13 +69,19 @@ public final class FewshotSampler {
         long n = x.size(0);
         if (c.groupSize() == 1) {
             long side = c.latentSize();
-            return new Sources(List.of(x), torch.zeros(n, c.autoencoder().latentChannels(), side, side));
+            return new Sources(List.of(x), torch.zeros(n, c.autoencoder().latentChannels(), side, side),
+                    new int[(int) n][0]);
         }
         List<Tensor> images = new ArrayList<>();
         List<Tensor> targets = new ArrayList<>();
+        int[][] indices = new int[(int) n][c.sources()];
         for (int k = 0; k < c.sources(); k++) {
             Tensor i = torch.randint(pairs.count(), new long[]{n}, new GeneratorOptional(gen),
                     new TensorOptions(torch.ScalarType.Long));
+            long[] drawn = Tensors.toLongs(i);
+            for (int r = 0; r < n; r++) {
+                indices[r][k] = (int) drawn[r];
+            }
             images.add(pairs.x().index_select(0, i));
             targets.add(pairs.y().index_select(0, i));
         }
@@ -72,7 +90,7 @@ public final class FewshotSampler {
         for (int k = 0; k < slots.length; k++) {
             slots[k] = z.narrow(0, k * n, n);
         }
-        return new Sources(images, Tensors.cat(1, slots));
+        return new Sources(images, Tensors.cat(1, slots), indices);
     }
 
     private static Tensor timestep(int t, long batch) {

@@ -64,6 +64,21 @@ class FewshotEffectTest {
     }
 
     @Test
+    void resultNamesTheSourcePairsOfEveryChain() {
+        Effect e = effect(EffectVariant.NN);
+        RgbImage input = FewshotFixtures.disks(1, 16, 99).get(0).before();
+        FewshotResult r = e.edit(new FewshotRequest(input, 3, new SamplingConfig(2, 1.0, 3)));
+        assertEquals(3, r.sources().size());
+        List<String> names = e.pairs().stream().map(ImagePair::name).toList();
+        r.sources().forEach(chain -> {
+            assertEquals(1, chain.size());
+            assertTrue(names.contains(chain.get(0)));
+        });
+        assertEquals(r.image(), e.edit(new FewshotRequest(input, 3, new SamplingConfig(2, 1.0, 3))).image());
+        assertEquals(List.of(List.of()), effect(EffectVariant.ONE).edit(new FewshotRequest(input, 3, null)).sources());
+    }
+
+    @Test
     void trainPairsFileListsThePairNames() throws Exception {
         Effect e = effect(EffectVariant.NN);
         e.save(dir, e.network().stateDict(), "# t\n");
