@@ -9,10 +9,16 @@ import java.util.List;
  *                       the latent sits at the last level
  * @param latentChannels channels of the latent
  * @param skips          encoder→decoder skip connections (the paper's; false only for its ablation)
+ * @param highPassSkips  pass only the part of each skip feature finer than the latent grid (the feature minus its
+ *                       average over latent cells, bilinearly upsampled): the skips bring the high frequencies the
+ *                       paper adds them for, while colours and shapes at the latent's scale must come through the
+ *                       latent. Without it the decoder can rebuild the target from the skips alone and the latent,
+ *                       and with it M_y, is bypassed (measured: decoding a zero latent lost only 0.2 dB)
  * @param decoderNoise   per-pixel noise injected into the decoder levels with learned per-channel strengths (the
  *                       paper's "adaptive noises"; false only for its ablation)
  */
-public record AutoencoderConfig(List<Integer> channels, int latentChannels, boolean skips, boolean decoderNoise) {
+public record AutoencoderConfig(List<Integer> channels, int latentChannels, boolean skips, boolean highPassSkips,
+                                boolean decoderNoise) {
     public AutoencoderConfig {
         channels = List.copyOf(channels);
         if (channels.size() < 2 || channels.stream().anyMatch(c -> c < 4 || c % 4 != 0)) {

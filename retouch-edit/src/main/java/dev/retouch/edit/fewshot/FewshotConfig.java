@@ -70,13 +70,13 @@ public record FewshotConfig(int imageSize, int groupSize, AutoencoderConfig auto
 
     /** The paper's setting sized for a 2-core CPU: 64×64 images, 4×16×16 latents, a 4-block DiT of width 128. */
     public static FewshotConfig emoji(int groupSize) {
-        return new FewshotConfig(64, groupSize, new AutoencoderConfig(List.of(16, 32, 64), 4, true, true),
+        return new FewshotConfig(64, groupSize, new AutoencoderConfig(List.of(16, 32, 64), 4, true, true, true),
                 List.of(16, 32, 64), 8, 128, new DenoiserShape(2, 128, 4, 4, 4), linearSample());
     }
 
     /** A tiny configuration for tests: 16×16 images, 4×4 latents. */
     public static FewshotConfig tiny(int groupSize) {
-        return new FewshotConfig(16, groupSize, new AutoencoderConfig(List.of(8, 8, 16), 4, true, true),
+        return new FewshotConfig(16, groupSize, new AutoencoderConfig(List.of(8, 8, 16), 4, true, true, true),
                 List.of(8, 16), 4, 16, new DenoiserShape(1, 16, 1, 2, 2), linearSample());
     }
 

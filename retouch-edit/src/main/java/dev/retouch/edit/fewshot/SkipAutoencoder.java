@@ -16,8 +16,9 @@ import java.util.List;
 /**
  * The autoencoder that M_y runs between (paper §3.3), trained jointly with everything else: a convolutional
  * encoder to a latent grid, and a decoder with the paper's two changes, encoder→decoder skip connections at every
- * level above the latent and per-pixel noise injected after every decoder level with learned per-channel
- * strengths (StyleGAN's "noise inputs", started at zero).
+ * level above the latent (by default only their detail finer than the latent grid, see
+ * {@link AutoencoderConfig#highPassSkips}) and per-pixel noise injected after every decoder level with learned
+ * per-channel strengths (StyleGAN's "noise inputs", started at zero).
  *
  * <p>Latents are scaled to unit RMS per sample. Trained jointly, an unnormalised encoder could grow its latents
  * until the diffusion noise no longer hides them; the normalisation keeps the forward process meaningful.
@@ -86,7 +87,21 @@ final class SkipAutoencoder extends Module {
             h = encBlocks.get(l).forward(encDown.get(l).forward(h), null);
         }
         Tensor z = encOut.forward(torch.silu(encNorm.forward(h)));
-        return new Encoded(unitRms(z), config.skips() ? skips : List.of());
+        if (!config.skips()) {
+            return new Encoded(unitRms(z), List.of());
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (int l = 0; l < skips.size(); l++) {
+            out.add(config.highPassSkips() ? highPass(skips.get(l), 1 << (skips.size() - l)) : skips.get(l));
+        }
+        return new Encoded(unitRms(z), out);
+    }
+
+    /** s − up(avgpool_f(s)): what is finer than f×f cells (the latent grid), upsampled bilinearly. */
+    static Tensor highPass(Tensor s, int f) {
+        Tensor low = torch.avg_pool2d(s, new long[]{f, f}, new long[]{f, f}, new long[]{0, 0}, false, true,
+                new org.bytedeco.pytorch.LongOptional());
+        return s.sub(torch.upsample_bilinear2d(low, new long[]{s.size(2), s.size(3)}, false));
     }
 
     /**

@@ -37,6 +37,18 @@ class FewshotModelTest {
     }
 
     @Test
+    void highPassSkipsKeepOnlyDetailFinerThanTheLatentGrid() {
+        try (PointerScope ignored = new PointerScope()) {
+            Tensor flat = org.bytedeco.pytorch.global.torch.full(new long[]{1, 2, 8, 8}, Tensors.s(0.7));
+            assertEquals(0.0, SkipAutoencoder.highPass(flat, 4).abs().max().item_double(), 1e-6);
+            float[] v = new float[64];
+            for (int i = 0; i < 64; i++) v[i] = ((i / 8 + i % 8) % 2 == 0) ? 1 : -1; // checkerboard, zero mean per 4×4
+            Tensor checker = Tensors.of(v, 1, 1, 8, 8);
+            assertArrayEquals(v, Tensors.toFloats(SkipAutoencoder.highPass(checker, 4)), 1e-6f);
+        }
+    }
+
+    @Test
     void untrainedFlowNetIsTheIdentityTransformation() {
         try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             FewshotModel m = FewshotModel.create(FewshotConfig.tiny(2), 1);
