@@ -77,6 +77,10 @@ final class EvalFewshotCommand implements Runnable {
     @Option(names = "--clip", defaultValue = "emoji-clip", description = "Feature model for the Fréchet distance; skipped when absent (default: ${DEFAULT-VALUE}).")
     String clip;
 
+    @Option(names = "--skips", defaultValue = "high-pass", description = "Autoencoder skips of the nn and one models: "
+            + "high-pass, full or none (default: ${DEFAULT-VALUE}).")
+    String skips;
+
     @Option(names = "--seed", defaultValue = "0", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -91,7 +95,8 @@ final class EvalFewshotCommand implements Runnable {
         CliSupport.requireRange("--baseline-shots", baselineShots, 2, 10_000);
         shots.forEach(s -> CliSupport.requireRange("--shots", s, 2, 10_000));
         SkinTone t = SkinTonePairSets.tone(tone);
-        entries(); // validates --only before any work
+        entries(); // validates --only and --skips before any work
+        TrainFewshotCommand.withSkips(EffectConfig.emoji(EffectVariant.NN, 2), skips);
         CliSupport.mkdirs(out);
         EmojiDataset ds = EmojiDataset.load();
         if (SkinTonePairsCommand.split(heldOut) == Split.TRAIN) {
@@ -119,6 +124,7 @@ final class EvalFewshotCommand implements Runnable {
         report.put("held_out", heldOut + " split, " + held.size() + " pairs");
         report.put("steps", steps);
         report.put("batch", batch);
+        report.put("skips", skips);
         report.put("threads", common.threads);
         report.put("rows", rows);
         report.put("targets", targets(byName));
@@ -170,10 +176,10 @@ final class EvalFewshotCommand implements Runnable {
             r = FewshotTraining.resume(runDir, steps, effectDir, bar);
         } else {
             CliSupport.mkdirs(runDir);
-            EffectConfig config = EffectConfig.emoji(e.variant(), 2);
+            EffectConfig config = TrainFewshotCommand.withSkips(EffectConfig.emoji(e.variant(), 2), skips);
             TrainConfig tc = new TrainConfig(steps, batch, 3e-4, Math.min(200, steps / 10), 0.0, 1.0, 0.999, 250, seed);
             String cmd = String.format(Locale.ROOT, "bin/retouch eval fewshot --tone %s --steps %d --batch %d "
-                    + "--seed %d --out %s   (model %s)", tone, steps, batch, seed, out, e.name());
+                    + "--skips %s --seed %d --out %s   (model %s)", tone, steps, batch, skips, seed, out, e.name());
             r = FewshotTraining.start(train, new FewshotRun(config, tc, cmd), runDir, effectDir, bar);
         }
         return new Timed(r.effect(), r.seconds(), r.steps());

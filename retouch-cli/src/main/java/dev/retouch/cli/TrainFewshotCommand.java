@@ -50,6 +50,10 @@ final class TrainFewshotCommand implements Runnable {
     @Option(names = "--n", defaultValue = "2", description = "n of n-source-to-n-target, 2-8 (default: ${DEFAULT-VALUE}).")
     int n;
 
+    @Option(names = "--skips", defaultValue = "high-pass", description = "Autoencoder skip connections: high-pass "
+            + "(detail finer than the latent grid), full, or none (the paper's ablation) (default: ${DEFAULT-VALUE}).")
+    String skips;
+
     @Option(names = "--steps", description = "Optimizer steps (default: 5000; with --resume: the run's own).")
     Integer steps;
 
@@ -92,15 +96,15 @@ final class TrainFewshotCommand implements Runnable {
             CliSupport.requireRange("--n", n, 2, 8);
             CliSupport.requireRange("--lr", lr, 1e-7, 1);
             EffectVariant v = EffectVariant.parse(variant);
-            List<ImagePair> ps = PairFolder.read(pairs, 2);
-            EffectConfig config = EffectConfig.emoji(v, n)
+            EffectConfig config = withSkips(EffectConfig.emoji(v, n), skips)
                     .withSampling(new SamplingConfig(samplingSteps, 1.0, 1));
+            List<ImagePair> ps = PairFolder.read(pairs, 2);
             int total = steps != null ? steps : 5000;
             TrainConfig tc = new TrainConfig(total, batch, lr, Math.min(200, total / 10), 0.0, 1.0, 0.999,
                     checkpointEvery, seed);
             String command = String.format(Locale.ROOT, "bin/retouch train fewshot --pairs %s --variant %s --n %d "
-                    + "--steps %d --batch %d --lr %s --sampling-steps %d --seed %d --out %s --run %s", pairs, v.label(),
-                    n, total, batch, lr, samplingSteps, seed, out, runDir);
+                    + "--skips %s --steps %d --batch %d --lr %s --sampling-steps %d --seed %d --out %s --run %s", pairs,
+                    v.label(), n, skips, total, batch, lr, samplingSteps, seed, out, runDir);
             System.err.printf(Locale.ROOT, "training %s on %d pairs from %s%n", v.label(), ps.size(), pairs);
             r = FewshotTraining.start(ps, new FewshotRun(config, tc, command), runDir, out, bar(total));
         }
@@ -112,6 +116,19 @@ final class TrainFewshotCommand implements Runnable {
         res.put("loss", r.recentLoss());
         res.put("train_psnr", r.trainPsnr());
         CliSupport.print(common, res);
+    }
+
+    /** Applies --skips to the few-shot variants (the pix2pix U-Net has its own, ordinary skips). */
+    static EffectConfig withSkips(EffectConfig c, String skips) {
+        if (!List.of("high-pass", "full", "none").contains(skips)) {
+            throw new CliSupport.UsageError("--skips must be high-pass, full or none, got '" + skips + "'");
+        }
+        boolean on = !skips.equals("none");
+        boolean highPass = skips.equals("high-pass");
+        if (c.fewshot() == null) {
+            return c;
+        }
+        return c.withFewshot(c.fewshot().withAutoencoder(c.fewshot().autoencoder().withSkips(on, highPass)));
     }
 
     private static Progress bar(int total) {

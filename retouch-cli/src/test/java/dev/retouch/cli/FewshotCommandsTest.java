@@ -174,6 +174,10 @@ class FewshotCommandsTest {
         assertTrue(onlyError(noPairs).contains("--pairs is required"));
         assertTrue(onlyError(CliRun.run("train", "fewshot", "--pairs", single.toString(), "--variant", "gan", "--out",
                 dir.resolve("e5").toString())).contains("unknown variant 'gan'"));
+        CliRun skips = CliRun.run("train", "fewshot", "--pairs", single.toString(), "--skips", "half", "--out",
+                dir.resolve("e7").toString());
+        assertEquals(2, skips.code());
+        assertTrue(onlyError(skips).contains("--skips must be high-pass, full or none"));
         assertTrue(onlyError(CliRun.run("train", "fewshot", "--resume", "--out", dir.resolve("e6").toString()))
                 .contains("no run.json"));
     }

@@ -65,6 +65,11 @@ public record EffectConfig(int formatVersion, EffectVariant variant, FewshotConf
         return new EffectConfig(formatVersion, variant, fewshot, regressor, s, losses, augment);
     }
 
+    /** The same effect with another few-shot network (nn and one only). */
+    public EffectConfig withFewshot(FewshotConfig f) {
+        return new EffectConfig(formatVersion, variant, f, regressor, sampling, losses, augment);
+    }
+
     public EffectConfig withAugment(AugmentConfig a) {
         return new EffectConfig(formatVersion, variant, fewshot, regressor, sampling, losses, a);
     }

@@ -68,6 +68,11 @@ public record FewshotConfig(int imageSize, int groupSize, AutoencoderConfig auto
                 d.mlpRatio(), 256);
     }
 
+    /** The same model with another autoencoder (e.g. the skip ablations). */
+    public FewshotConfig withAutoencoder(AutoencoderConfig ae) {
+        return new FewshotConfig(imageSize, groupSize, ae, flowChannels, embedGrid, embedWidth, denoiser, noise);
+    }
+
     /** The paper's setting sized for a 2-core CPU: 64×64 images, 4×16×16 latents, a 4-block DiT of width 128. */
     public static FewshotConfig emoji(int groupSize) {
         return new FewshotConfig(64, groupSize, new AutoencoderConfig(List.of(16, 32, 64), 4, true, true, true),
