@@ -6,6 +6,7 @@ import dev.retouch.core.image.Images;
 import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.Json;
+import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import org.bytedeco.pytorch.Tensor;
 
@@ -26,6 +27,15 @@ final class CliSupport {
 
     static PixelDiffusionModel pixelModel(String nameOrPath) {
         return PixelDiffusionModel.load(Models.resolve(nameOrPath));
+    }
+
+    static LatentDiffusion latentModel(String nameOrPath) {
+        return LatentDiffusion.load(Models.resolve(nameOrPath));
+    }
+
+    /** Prints a warning (e.g. a truncated prompt) on stderr; the command goes on. */
+    static void warn(String message) {
+        System.err.println("warning: " + message);
     }
 
     /** Reads an image and resizes it to size×size (area when shrinking, bilinear when enlarging) with a notice. */

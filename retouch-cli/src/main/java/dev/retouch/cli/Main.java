@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** The {@code retouch} command line. */
 @Command(name = "retouch", mixinStandardHelpOptions = true, version = "retouch 0.1.0",
         description = "Diffusion-based image editing on the JVM.",
-        subcommands = {SampleCommand.class, ReconstructCommand.class, SdeditCommand.class, CompareCommand.class, SegmentCommand.class, EditCommand.class,
+        subcommands = {SampleCommand.class, GenerateCommand.class, Img2ImgCommand.class, ReconstructCommand.class,
+                SdeditCommand.class, ScoreCommand.class, CompareCommand.class, SegmentCommand.class, EditCommand.class,
                 TrainCommand.class, DataCommand.class, DemoCommand.class, BenchCommand.class, EvalCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  bin/retouch demo --out out/demo",

@@ -1,37 +1,65 @@
 package dev.retouch.cli;
 
+import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.progress.Progress;
+import dev.retouch.diffusion.model.LatentDiffusion;
+import dev.retouch.diffusion.model.ModelKind;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PixelPipelines;
+import dev.retouch.diffusion.pipeline.PromptStates;
+import dev.retouch.diffusion.vae.AutoencoderKL;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** {@code retouch reconstruct}: DDIM inversion then regeneration; prints PSNR/SSIM to the input. */
+/**
+ * {@code retouch reconstruct}: how well a model reproduces an image. A diffusion model inverts the image with
+ * deterministic DDIM and regenerates it; an autoencoder encodes and decodes it. Prints PSNR/SSIM to the input.
+ */
 @Command(name = "reconstruct", mixinStandardHelpOptions = true,
-        description = "Invert an image with deterministic DDIM to noise, regenerate it with the same steps, and "
-                + "report PSNR and SSIM of the result against the (resized) input.",
-        footer = {"", "Example:", "  bin/retouch reconstruct --model emoji-ddpm-32 --image face.png --steps 50 --out recon.png --json"})
+        description = "Reconstruct an image and report PSNR and SSIM of the result against the (resized) input. "
+                + "A pixel or latent diffusion model inverts the image with deterministic DDIM to noise and "
+                + "regenerates it with the same steps (a latent model with --prompt and --guidance); an "
+                + "autoencoder (AutoencoderKL) encodes and decodes it once.",
+        footer = {"", "Examples:", "  bin/retouch reconstruct --model emoji-ddpm-32 --image face.png --steps 50 --out recon.png --json",
+                "  bin/retouch reconstruct --model emoji-vae --image face.png --out recon.png --json"})
 final class ReconstructCommand implements Runnable {
+    private static final int DEFAULT_STEPS = 50;
+
     @Mixin
     Common common;
 
-    @Mixin
-    PixelModelOption pixelModel;
+    @Option(names = "--model", defaultValue = "emoji-ddpm-32", description = "Model name or directory: a pixel or "
+            + "latent diffusion model, or an autoencoder (default: ${DEFAULT-VALUE}).")
+    String model;
 
     @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
     Path image;
 
-    @Option(names = "--steps", defaultValue = "50", description = "DDIM steps each way (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", description = "DDIM steps each way (default: " + DEFAULT_STEPS + "; not for an "
+            + "autoencoder).")
+    Integer steps;
+
+    @Option(names = "--prompt", description = "Latent diffusion models only: the prompt of inversion and "
+            + "regeneration (default: empty).")
+    String prompt;
+
+    @Option(names = "--guidance", description = "Latent diffusion models only: guidance scale of inversion and "
+            + "regeneration (default: 1, the conditional model).")
+    Double guidance;
 
     @Option(names = "--out", required = true, description = "Output PNG.")
     Path out;
@@ -40,25 +68,83 @@ final class ReconstructCommand implements Runnable {
     public void run() {
         common.apply();
         CliSupport.checkOutput(out);
-        PixelDiffusionModel m = pixelModel.load();
-        CliSupport.requireRange("--steps", steps, 1, m.schedule().numTrainTimesteps());
-        RgbImage input = CliSupport.imageAt(image, m.sampleSize());
-        long t0 = System.nanoTime();
-        var r = PixelPipelines.reconstruct(m, CliSupport.tensor(input), steps,
-                LoopHooks.progress(Progress.stderr("reconstruct", steps)));
-        double secs = CliSupport.seconds(t0);
-        RgbImage result = ImageTensors.fromTensor(r.image());
+        Path dir = Models.resolve(model);
+        ModelKind kind = kind(dir);
+        if (kind != ModelKind.LATENT_DIFFUSION && (prompt != null || guidance != null)) {
+            throw new CliSupport.UsageError((prompt != null ? "--prompt" : "--guidance") + " applies to latent "
+                    + "diffusion models only");
+        }
+        if (kind == ModelKind.AUTOENCODER_KL && steps != null) {
+            throw new CliSupport.UsageError("--steps does not apply to an autoencoder (it encodes and decodes once)");
+        }
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", pixelModel.name);
+        params.put("model", model);
         params.put("image", image.toString());
-        params.put("steps", steps);
+        long t0 = System.nanoTime();
+        Reconstructed r = switch (kind) {
+            case AUTOENCODER_KL -> autoencoder(dir);
+            case LATENT_DIFFUSION -> latent(dir, params);
+            default -> pixel(dir, params);
+        };
+        double secs = CliSupport.seconds(t0);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());
-        res.put("psnr", Metrics.psnr(input, result, 1.0));
-        res.put("ssim", CliSupport.ssimOrNull(input, result));
-        CliSupport.writePng(out, result, "reconstruct", params);
-        res.put("steps", steps);
+        res.put("psnr", Metrics.psnr(r.input, r.result, 1.0));
+        res.put("ssim", CliSupport.ssimOrNull(r.input, r.result));
+        CliSupport.writePng(out, r.result, "reconstruct", params);
+        params.remove("model");
+        params.remove("image");
+        res.putAll(params);
         res.put("seconds", secs);
         CliSupport.print(common, res);
+    }
+
+    private record Reconstructed(RgbImage input, RgbImage result) {
+    }
+
+    /** The directory's kind; a directory that cannot be opened is left to the pixel loader to explain. */
+    private static ModelKind kind(Path dir) {
+        try {
+            return ModelKind.of(ModelDirectory.open(dir));
+        } catch (RetouchException e) {
+            return ModelKind.OTHER;
+        }
+    }
+
+    private Reconstructed autoencoder(Path dir) {
+        AutoencoderKL vae = AutoencoderKL.load(dir);
+        RgbImage input = CliSupport.imageAt(image, vae.config().sampleSize());
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            Tensor x = vae.decodeLatents(vae.encodeLatents(CliSupport.tensor(input)));
+            return new Reconstructed(input, ImageTensors.fromTensor(x));
+        }
+    }
+
+    private Reconstructed pixel(Path dir, Map<String, Object> params) {
+        PixelDiffusionModel m = PixelDiffusionModel.load(dir);
+        int n = steps == null ? DEFAULT_STEPS : steps;
+        CliSupport.requireRange("--steps", n, 1, m.schedule().numTrainTimesteps());
+        RgbImage input = CliSupport.imageAt(image, m.sampleSize());
+        var r = PixelPipelines.reconstruct(m, CliSupport.tensor(input), n,
+                LoopHooks.progress(Progress.stderr("reconstruct", n)));
+        params.put("steps", n);
+        return new Reconstructed(input, ImageTensors.fromTensor(r.image()));
+    }
+
+    private Reconstructed latent(Path dir, Map<String, Object> params) {
+        LatentDiffusion ld = LatentDiffusion.load(dir);
+        int n = steps == null ? DEFAULT_STEPS : steps;
+        double g = guidance == null ? 1.0 : guidance;
+        CliSupport.requireRange("--steps", n, 1, ld.schedule().numTrainTimesteps());
+        CliSupport.requireRange("--guidance", g, 0, 100);
+        RgbImage input = CliSupport.imageAt(image, ld.imageSize());
+        String text = prompt == null ? "" : prompt;
+        PromptStates states = PromptStates.encode(ld, List.of(text), "", CliSupport::warn);
+        var r = LatentPipelines.reconstruct(ld, CliSupport.tensor(input), states, g, n,
+                LoopHooks.progress(Progress.stderr("reconstruct", n)));
+        params.put("steps", n);
+        params.put("prompt", text);
+        params.put("guidance", g);
+        return new Reconstructed(input, ImageTensors.fromTensor(r.image()));
     }
 }

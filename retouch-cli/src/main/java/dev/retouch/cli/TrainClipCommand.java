@@ -1,8 +1,6 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.Json;
-import dev.retouch.core.progress.Progress;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.data.emoji.EmojiImage;
@@ -22,8 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +37,8 @@ final class TrainClipCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--out", required = true, description = "Run directory (checkpoint, loss.csv, model/).")
-    Path out;
+    @Mixin
+    TrainRun run;
 
     @Option(names = "--steps", defaultValue = "3000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -59,53 +55,36 @@ final class TrainClipCommand implements Runnable {
     @Option(names = "--context", defaultValue = "32", description = "Text context in tokens (default: ${DEFAULT-VALUE}).")
     int context;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250", description = "Steps between checkpoints.")
-    int checkpointEvery;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and training draws.")
-    long seed;
-
-    @Option(names = "--resume", description = "Continue from --out/checkpoint.safetensors.")
-    boolean resume;
-
     @Override
     public void run() {
         common.apply();
-        if (!resume && Files.exists(out.resolve(Trainer.CHECKPOINT))) {
-            throw new RetouchException(out + " already holds a checkpoint: pass --resume to continue it, or choose "
-                    + "another --out");
-        }
+        run.checkFresh();
         EmojiDataset dataset = EmojiDataset.load();
         List<String> trainCaptions = captions(dataset, Split.TRAIN);
         BpeVocabulary vocabulary = new BpeTrainer(vocabSize).train(trainCaptions);
         int end = vocabulary.ids().get(ClipTokenizer.END_TOKEN);
         ClipConfig config = ClipConfig.emoji(vocabulary.size(), context, end);
-        Clip clip = new Clip(ClipModel.create(config, seed), vocabulary);
+        Clip clip = new Clip(ClipModel.create(config, run.seed), vocabulary);
         Clip.Tokens tokens = clip.tokenize(trainCaptions);
         Tensor images = EmojiData.tensor(dataset, config.vision().imageSize(), Split.TRAIN);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d (image, caption) pairs; %d tokens, context %d"
                         + " (%d captions truncated)%n", clip.model().parameterCount(), images.size(0), vocabulary.size(),
                 context, count(tokens.truncated()));
-        TrainConfig tc = new TrainConfig(steps, batch, lr, 200, 0.1, 1.0, 0.999, checkpointEvery, seed);
-        Trainer trainer = new Trainer(new ClipTask(clip.model(), images, tokens.ids()), tc, out);
-        if (resume) {
-            trainer.resume();
-            System.err.println("resumed at step " + trainer.step());
-        }
-        Progress bar = new Progress("train clip", steps, System.err, System.console() != null, trainer.step());
-        Trainer.Result r = trainer.run(bar);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, 200, 0.1, 1.0, 0.999, run.checkpointEvery, run.seed);
+        Trainer trainer = new Trainer(new ClipTask(clip.model(), images, tokens.ids()), tc, run.out);
+        Trainer.Result r = run.run(trainer, "train clip", steps);
         clip.model().loadStateDict(trainer.finalWeights(), true);
         clip.model().eval();
         List<String> testCaptions = captions(dataset, Split.TEST);
         ClipRetrieval.Result test = ClipRetrieval.evaluate(clip.model(), EmojiData.tensor(dataset, 64, Split.TEST),
                 testCaptions, clip.tokenize(testCaptions).ids(), 128);
-        clip.save(out.resolve("model"), trainer.finalWeights(), modelCard(clip, images.size(0), tc, r,
+        clip.save(run.modelDir(), trainer.finalWeights(), modelCard(clip, images.size(0), tc, r,
                 trainer.seconds(), test));
         String result = Json.toJson(Map.of("steps", r.steps(), "loss", r.recentLoss(), "seconds", r.seconds(),
-                "test_top1", test.top1(), "test_top5", test.top5(), "model", out.resolve("model").toString()));
+                "test_top1", test.top1(), "test_top5", test.top5(), "model", run.modelDir().toString()));
         System.out.println(common.json ? result : String.format(Locale.ROOT,
                 "model written to %s (test image→caption top-1 %.3f, top-5 %.3f among %d captions)",
-                out.resolve("model"), test.top1(), test.top5(), test.captions()));
+                run.modelDir(), test.top1(), test.top5(), test.captions()));
     }
 
     static List<String> captions(EmojiDataset dataset, Split split) {
@@ -122,7 +101,7 @@ final class TrainClipCommand implements Runnable {
 
     private String modelCard(Clip clip, long pairs, TrainConfig tc, Trainer.Result r, double seconds,
                              ClipRetrieval.Result test) {
-        double[] loss = LossCurve.read(out.resolve(Trainer.LOSS_CSV));
+        double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
         ClipConfig c = clip.model().config();
         return String.format(Locale.ROOT, """
                 # emoji-clip (trained by `retouch train clip`)
@@ -151,8 +130,8 @@ final class TrainClipCommand implements Runnable {
                 """, clip.model().parameterCount(), c.text().width(), c.text().layers(), c.text().heads(),
                 c.text().maxPositions(), c.text().vocabSize(), c.vision().imageSize(), c.vision().imageSize(),
                 c.vision().patchSize(), c.vision().patchSize(), c.vision().width(), c.vision().layers(),
-                c.projectionDim(), pairs, tc.emaDecay(), r.steps(), tc.batchSize(), lr, vocabSize, context, seed,
-                checkpointEvery, out, r.steps(), seconds, seconds / 3600, lr, tc.weightDecay(), tc.warmupSteps(),
+                c.projectionDim(), pairs, tc.emaDecay(), r.steps(), tc.batchSize(), lr, vocabSize, context, run.seed,
+                run.checkpointEvery, run.out, r.steps(), seconds, seconds / 3600, lr, tc.weightDecay(), tc.warmupSteps(),
                 Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
                 test.n(), test.captions(), test.top1(), test.top5(), 1.0 / test.captions(), 5.0 / test.captions(),
                 LossCurve.markdown(loss, 10));

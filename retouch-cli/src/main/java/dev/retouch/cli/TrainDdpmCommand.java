@@ -1,7 +1,5 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.RetouchException;
-import dev.retouch.core.progress.Progress;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.diffusion.model.DdpmConfig;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
@@ -17,8 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,8 +28,8 @@ final class TrainDdpmCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--out", required = true, description = "Run directory (checkpoint, loss.csv, model/).")
-    Path out;
+    @Mixin
+    TrainRun run;
 
     @Option(names = "--steps", defaultValue = "12000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -50,17 +46,8 @@ final class TrainDdpmCommand implements Runnable {
     @Option(names = "--size", defaultValue = "32", description = "Image side (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Steps between checkpoints.")
-    int checkpointEvery;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and training draws.")
-    long seed;
-
-    @Option(names = "--resume", description = "Continue from --out/checkpoint.safetensors.")
-    boolean resume;
-
     private String modelCard(PixelDiffusionModel model, long images, TrainConfig tc, Trainer.Result r, double seconds) {
-        double[] loss = LossCurve.read(out.resolve(Trainer.LOSS_CSV));
+        double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
         return String.format(Locale.ROOT, """
                 # Pixel-space DDPM (trained by `retouch train ddpm`)
 
@@ -81,7 +68,7 @@ final class TrainDdpmCommand implements Runnable {
                 %s
                 """, size, size, model.unet().parameterCount(), model.schedule().numTrainTimesteps(),
                 model.config().noise().betaSchedule(), model.config().noise().predictionType(), images, tc.emaDecay(),
-                r.steps(), tc.batchSize(), lr, baseChannels, size, seed, checkpointEvery, out, r.steps(), seconds,
+                r.steps(), tc.batchSize(), lr, baseChannels, size, run.seed, run.checkpointEvery, run.out, r.steps(), seconds,
                 seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
                 java.util.Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
                 LossCurve.markdown(loss, 10));
@@ -90,29 +77,21 @@ final class TrainDdpmCommand implements Runnable {
     @Override
     public void run() {
         common.apply();
-        if (!resume && Files.exists(out.resolve(Trainer.CHECKPOINT))) {
-            throw new RetouchException(out + " already holds a checkpoint: pass --resume to continue it, or choose "
-                    + "another --out");
-        }
+        run.checkFresh();
         UNet2DConfig unet = new UNet2DConfig(size, 3, 3, baseChannels, List.of(1, 2, 2), 2, List.of(size / 4),
                 Math.min(32, baseChannels), Math.min(32, baseChannels), 1e-5, 0.0, true, 0);
         DdpmConfig config = DdpmConfig.of(unet, NoiseScheduleConfig.ddpmLinear());
-        PixelDiffusionModel model = PixelDiffusionModel.create(config, seed);
+        PixelDiffusionModel model = PixelDiffusionModel.create(config, run.seed);
         Tensor data = EmojiData.tensor(EmojiDataset.load(), size);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d images of %d×%d%n",
                 model.unet().parameterCount(), data.size(0), size, size);
-        TrainConfig tc = new TrainConfig(steps, batch, lr, 500, 0.0, 1.0, 0.999, checkpointEvery, seed);
-        Trainer trainer = new Trainer(new DdpmTask(model.unet(), model.schedule(), data, false), tc, out);
-        if (resume) {
-            trainer.resume();
-            System.err.println("resumed at step " + trainer.step());
-        }
-        Progress bar = new Progress("train ddpm", steps, System.err, System.console() != null, trainer.step());
-        Trainer.Result r = trainer.run(bar);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, 500, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
+        Trainer trainer = new Trainer(new DdpmTask(model.unet(), model.schedule(), data, false), tc, run.out);
+        Trainer.Result r = run.run(trainer, "train ddpm", steps);
         String card = modelCard(model, data.size(0), tc, r, trainer.seconds());
-        model.save(out.resolve("model"), trainer.finalWeights(), card);
+        model.save(run.modelDir(), trainer.finalWeights(), card);
         String result = Json.toJson(java.util.Map.of("steps", r.steps(), "loss", r.recentLoss(),
-                "seconds", r.seconds(), "model", out.resolve("model").toString()));
-        System.out.println(common.json ? result : "model written to " + out.resolve("model"));
+                "seconds", r.seconds(), "model", run.modelDir().toString()));
+        System.out.println(common.json ? result : "model written to " + run.modelDir());
     }
 }

@@ -1,8 +1,6 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.Json;
-import dev.retouch.core.progress.Progress;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.diffusion.train.LossCurve;
@@ -17,8 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +30,8 @@ final class TrainVaeCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--out", required = true, description = "Run directory (checkpoint, loss.csv, model/).")
-    Path out;
+    @Mixin
+    TrainRun run;
 
     @Option(names = "--steps", defaultValue = "6000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -56,56 +52,39 @@ final class TrainVaeCommand implements Runnable {
             + "trains on whole images (default: ${DEFAULT-VALUE}).")
     int crop;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250", description = "Steps between checkpoints.")
-    int checkpointEvery;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and training draws.")
-    long seed;
-
-    @Option(names = "--resume", description = "Continue from --out/checkpoint.safetensors.")
-    boolean resume;
-
     @Override
     public void run() {
         common.apply();
-        if (!resume && Files.exists(out.resolve(Trainer.CHECKPOINT))) {
-            throw new RetouchException(out + " already holds a checkpoint: pass --resume to continue it, or choose "
-                    + "another --out");
-        }
+        run.checkFresh();
         AutoencoderKLConfig config = AutoencoderKLConfig.emoji();
         AutoencoderKL vae = new AutoencoderKL(config);
-        vae.initialize(dev.retouch.core.tensor.Tensors.generator(seed));
+        vae.initialize(dev.retouch.core.tensor.Tensors.generator(run.seed));
         EmojiDataset dataset = EmojiDataset.load();
         Tensor train = EmojiData.tensor(dataset, config.sampleSize(), Split.TRAIN);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d images of %d×%d%n", vae.parameterCount(),
                 train.size(0), config.sampleSize(), config.sampleSize());
-        TrainConfig tc = new TrainConfig(steps, batch, lr, 200, 0.0, 1.0, 0.999, checkpointEvery, seed);
-        Trainer trainer = new Trainer(new VaeTask(vae, train, ssimWeight, klWeight, crop), tc, out);
-        if (resume) {
-            trainer.resume();
-            System.err.println("resumed at step " + trainer.step());
-        }
-        Progress bar = new Progress("train vae", steps, System.err, System.console() != null, trainer.step());
-        Trainer.Result r = trainer.run(bar);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, 200, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
+        Trainer trainer = new Trainer(new VaeTask(vae, train, ssimWeight, klWeight, crop), tc, run.out);
+        Trainer.Result r = run.run(trainer, "train vae", steps);
         vae.loadStateDict(trainer.finalWeights(), true);
         vae.eval();
         double scale = VaeScores.scalingFactor(vae, train, 64);
         Tensor test = EmojiData.tensor(dataset, config.sampleSize(), Split.TEST);
         VaeScores.Result scores = VaeScores.evaluate(vae, test, 64);
         AutoencoderKLConfig saved = config.withScalingFactor(scale);
-        AutoencoderKL.save(out.resolve("model"), saved, trainer.finalWeights(),
+        AutoencoderKL.save(run.modelDir(), saved, trainer.finalWeights(),
                 modelCard(vae, train.size(0), tc, r, trainer.seconds(), scale, scores));
         String result = Json.toJson(Map.of("steps", r.steps(), "loss", r.recentLoss(), "seconds", r.seconds(),
                 "scaling_factor", scale, "test_psnr", scores.psnr(), "test_ssim", scores.ssim(),
-                "model", out.resolve("model").toString()));
+                "model", run.modelDir().toString()));
         System.out.println(common.json ? result : String.format(Locale.ROOT,
-                "model written to %s (test PSNR %.2f dB, SSIM %.4f, scaling factor %.4f)", out.resolve("model"),
+                "model written to %s (test PSNR %.2f dB, SSIM %.4f, scaling factor %.4f)", run.modelDir(),
                 scores.psnr(), scores.ssim(), scale));
     }
 
     private String modelCard(AutoencoderKL vae, long images, TrainConfig tc, Trainer.Result r, double seconds,
                              double scale, VaeScores.Result scores) {
-        double[] loss = LossCurve.read(out.resolve(Trainer.LOSS_CSV));
+        double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
         AutoencoderKLConfig c = vae.config();
         return String.format(Locale.ROOT, """
                 # emoji-vae (trained by `retouch train vae`)
@@ -134,7 +113,7 @@ final class TrainVaeCommand implements Runnable {
                 %s
                 """, c.inChannels(), c.sampleSize(), c.sampleSize(), c.latentChannels(), c.latentSize(), c.latentSize(),
                 c.blockOutChannels(), c.layersPerBlock(), vae.parameterCount(), images, ssimWeight, klWeight, crop, crop,
-                tc.emaDecay(), r.steps(), tc.batchSize(), lr, ssimWeight, klWeight, crop, seed, checkpointEvery, out,
+                tc.emaDecay(), r.steps(), tc.batchSize(), lr, ssimWeight, klWeight, crop, run.seed, run.checkpointEvery, run.out,
                 r.steps(), seconds, seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
                 Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
                 scale, scores.n(), scores.psnr(), scores.ssim(), LossCurve.markdown(loss, 10));

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -126,10 +128,26 @@ class DemoTest {
         while (m.find()) {
             srcs.add(m.group(1));
         }
-        // --quick: 4 samples, 2 × (input, x_T, reconstruction), 2 × (input + 3 strengths), then pixelguide rows of
-        // 6 images (input, segmentation, target map, ROI, result, SDEdit), at most one edit per face input.
-        int pixel = srcs.size() - (4 + 2 * 3 + 2 * 4);
-        assertTrue(pixel >= 0 && pixel <= 12 && pixel % 6 == 0, "images in the report: " + srcs);
+        // --quick, per section: 4 samples, 2 × (input, x_T, reconstruction), 2 × (input + 3 strengths), pixelguide
+        // rows of 6 images (input, segmentation, target map, ROI, result, SDEdit) with at most one edit per face
+        // input; with emoji-vae shipped 2 × (input, decoded), with emoji-ldm 2 captions × 2 and 1 × (input + 3).
+        Map<String, String> sections = sections(html);
+        assertEquals(4, images(sections.get("Unconditional samples (emoji-ddpm-32)")), html);
+        assertEquals(2 * 3, images(sections.get("DDIM inversion and reconstruction")), html);
+        assertEquals(2 * 4, images(sections.get("SDEdit")), html);
+        int pixel = images(sections.get("pixelguide (paper 004)"));
+        assertTrue(pixel <= 12 && pixel % 6 == 0, "pixelguide images: " + pixel);
+        String vae = sections.get("Autoencoder (emoji-vae)");
+        assertTrue(vae != null && (vae.contains("not shipped yet") ? images(vae) == 0 : images(vae) == 4), html);
+        int latent = 0;
+        if (sections.containsKey("Text-to-image (emoji-ldm)")) {
+            assertEquals(2 * 2, images(sections.get("Text-to-image (emoji-ldm)")), html);
+            assertEquals(1 + 3, images(sections.get("img2img (emoji-ldm)")), html);
+            latent = 8;
+        } else {
+            assertTrue(sections.get("Text-to-image and img2img (emoji-ldm)").contains("not shipped yet"), html);
+        }
+        assertEquals(4 + 6 + 8 + pixel + images(vae) + latent, srcs.size(), "images in the report: " + srcs);
         assertEquals(srcs.size(), srcs.stream().distinct().count(), "an image file is referenced twice");
         for (String src : srcs) {
             assertTrue(src.endsWith(".png") && !src.contains("/") && !src.contains(".."), src);
@@ -140,6 +158,31 @@ class DemoTest {
         }
         // The reconstruction table has one row per input with numeric PSNR and SSIM.
         assertTrue(html.contains("<th>PSNR dB</th>") && html.contains("<th>SSIM</th>"), html);
-        assertEquals(2, Pattern.compile("<tr><td>1f[0-9a-f]+\\.png</td>").matcher(html).results().count(), html);
+        assertEquals(2, Pattern.compile("<tr><td>1f[0-9a-f]+\\.png</td>")
+                .matcher(sections.get("DDIM inversion and reconstruction")).results().count(), html);
+    }
+
+    /** The report's sections: heading → the HTML up to the next heading. */
+    static Map<String, String> sections(String html) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher h = Pattern.compile("<h2>(.*?)</h2>").matcher(html);
+        String name = null;
+        int from = 0;
+        while (h.find()) {
+            if (name != null) {
+                out.put(name, html.substring(from, h.start()));
+            }
+            name = h.group(1).replace("&amp;", "&");
+            from = h.end();
+        }
+        if (name != null) {
+            out.put(name, html.substring(from));
+        }
+        return out;
+    }
+
+    private static int images(String sectionHtml) {
+        assertTrue(sectionHtml != null, "missing section");
+        return (int) Pattern.compile("<img src=").matcher(sectionHtml).results().count();
     }
 }

@@ -79,6 +79,11 @@ public final class ModelDirectory {
         return Json.fromTree(config, type, configFile().toString());
     }
 
+    /** config.json as a JSON tree (a copy), for telling model types apart before choosing a config record. */
+    public JsonNode configTree() {
+        return config.deepCopy();
+    }
+
     /** The validated header of the weights: names, dtypes and shapes, without reading the data. */
     public SafetensorsHeader weightsHeader() {
         return weightsHeader;

@@ -95,6 +95,19 @@ public final class Clip {
         return new Tokens(Tensors.ofLongs(ids, prompts.size(), n), truncated);
     }
 
+    /** {@link #tokenize(List)}, reporting each prompt that had to be cut to the context to {@code warnings}. */
+    public Tokens tokenize(List<String> prompts, java.util.function.Consumer<String> warnings) {
+        Tokens tokens = tokenize(prompts);
+        for (int i = 0; i < prompts.size(); i++) {
+            if (tokens.truncated()[i]) {
+                String p = prompts.get(i);
+                warnings.accept("prompt \"" + (p.length() <= 60 ? p : p.substring(0, 57) + "...") + "\" is longer "
+                        + "than the text encoder's " + contextLength() + "-token context; the rest was cut off");
+            }
+        }
+        return tokens;
+    }
+
     /** The text model's last hidden states (B, context, width): the conditioning of a text-to-image UNet. */
     public Tensor hiddenStates(Tensor ids) {
         return model.textModel().forward(ids).lastHiddenState();

@@ -53,6 +53,13 @@ public record ClipConfig(Text text, Vision vision, int projectionDim, double log
                 new Vision(64, 8, 3, 128, 4, 4, 512, 1e-5, Activation.QUICK_GELU), 128, Math.log(1 / 0.07));
     }
 
+    /** A tiny structure for tests: text width 16, one layer, 16×16 images in 8×8 patches. */
+    public static ClipConfig tiny(int vocabSize, int context, int endTokenId) {
+        return new ClipConfig(
+                new Text(vocabSize, context, 16, 1, 2, 32, 1e-5, Activation.QUICK_GELU, endTokenId),
+                new Vision(16, 8, 3, 16, 1, 2, 32, 1e-5, Activation.QUICK_GELU), 16, Math.log(1 / 0.07));
+    }
+
     /** OpenAI CLIP ViT-L/14 (Stable Diffusion 1.x's text encoder is its text half). */
     public static ClipConfig vitL14() {
         return new ClipConfig(

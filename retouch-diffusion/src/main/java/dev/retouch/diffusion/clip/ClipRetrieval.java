@@ -65,7 +65,7 @@ public final class ClipRetrieval {
     }
 
     /** Projected features of images or token ids, in batches. */
-    static Tensor features(ClipModel model, Tensor input, int batch, boolean images) {
+    public static Tensor features(ClipModel model, Tensor input, int batch, boolean images) {
         List<Tensor> parts = new ArrayList<>();
         for (long i = 0; i < input.size(0); i += batch) {
             Tensor chunk = input.narrow(0, i, Math.min(batch, input.size(0) - i));

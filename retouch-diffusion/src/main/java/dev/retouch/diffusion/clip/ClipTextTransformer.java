@@ -7,7 +7,6 @@ import dev.retouch.core.nn.Module;
 import dev.retouch.core.tensor.Tensors;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -54,7 +53,8 @@ public final class ClipTextTransformer extends Module {
         h = finalLayerNorm.forward(encoder.forward(h, causalMask(n)));
         Tensor end = ids.eq(Tensors.s(config.endTokenId())).to(torch.ScalarType.Int).argmax(
                 new org.bytedeco.pytorch.LongOptional(1), false); // (B) first end token (0 when absent)
-        Tensor rows = Tensors.arange(b).mul(Tensors.s(n)).add(end).to(torch.ScalarType.Long); // (B) flat row of each end token
+        // an integer Scalar: a double one would promote the int64 row indices to float
+        Tensor rows = Tensors.arange(b).mul(new org.bytedeco.pytorch.Scalar(n)).add(end); // (B) flat rows
         Tensor pooled = h.reshape(b * n, -1).index_select(0, rows); // (B, D)
         return new Output(h, pooled);
     }

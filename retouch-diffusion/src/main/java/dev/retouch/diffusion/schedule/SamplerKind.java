@@ -72,4 +72,17 @@ public enum SamplerKind {
             case DPMPP_2M_KARRAS -> DPMSolverMultistepScheduler.of(schedule, steps, true);
         };
     }
+
+    /**
+     * A scheduler of this kind over an explicit descending timestep list, e.g. the tail of {@link #create}'s list
+     * that img2img runs from its strength (DDIM with η = 0).
+     */
+    public Scheduler over(NoiseSchedule schedule, int[] descending) {
+        return switch (this) {
+            case DDIM -> new DDIMScheduler(schedule, descending, 0.0);
+            case DDPM -> new DDPMScheduler(schedule, descending, VarianceType.FIXED_SMALL);
+            case EULER_KARRAS -> new EulerScheduler(schedule, descending);
+            case DPMPP_2M, DPMPP_2M_KARRAS -> new DPMSolverMultistepScheduler(schedule, descending, true);
+        };
+    }
 }

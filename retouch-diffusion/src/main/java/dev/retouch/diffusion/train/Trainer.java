@@ -37,6 +37,7 @@ public final class Trainer {
     private final Generator gen;
     private int step;
     private final List<String> lossRows = new ArrayList<>();
+    private final java.util.ArrayDeque<Double> recent = new java.util.ArrayDeque<>(); // the last 100 losses
     private double seconds;
 
     public Trainer(TrainingTask task, TrainConfig config, Path runDir) {
@@ -61,6 +62,10 @@ public final class Trainer {
         while (step < config.steps() && !cancelled) {
             double loss = trainStep();
             step++;
+            if (recent.size() == 100) {
+                recent.removeFirst();
+            }
+            recent.addLast(loss);
             lossRows.add(String.format(Locale.ROOT, "%d,%.6f,%.3e,%.2f", step, loss, config.learningRateAt(step - 1),
                     seconds + (System.nanoTime() - t0) / 1e9));
             cancelled = !listener.onStep(step, config.steps(), loss);
@@ -93,10 +98,9 @@ public final class Trainer {
         }
     }
 
+    /** Mean of the last 100 losses of this process (the loss rows are cleared at each checkpoint, these are not). */
     private double recentLoss() {
-        int from = Math.max(0, lossRows.size() - 100);
-        return lossRows.subList(from, lossRows.size()).stream()
-                .mapToDouble(r -> Double.parseDouble(r.split(",")[1])).average().orElse(Double.NaN);
+        return recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     /** The weights to ship: the EMA average when enabled, else the live model. */

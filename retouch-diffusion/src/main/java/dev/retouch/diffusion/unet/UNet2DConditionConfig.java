@@ -91,6 +91,16 @@ public record UNet2DConditionConfig(int sampleSize, int inChannels, int outChann
     }
 
     /**
+     * This structure fitted to a latent space and a text encoder: {@code latentChannels} in and out,
+     * {@code latentSize} as the sample size, and cross-attention on {@code contextWidth}-wide text states.
+     */
+    public UNet2DConditionConfig forLatents(int latentChannels, int latentSize, int contextWidth) {
+        return new UNet2DConditionConfig(latentSize, latentChannels, latentChannels, blockOutChannels, layersPerBlock,
+                crossAttention, contextWidth, attentionHeads, attentionHeadDim, transformerLayersPerBlock,
+                useLinearProjection, normGroups, normEps, dropout, flipSinToCos, freqShift);
+    }
+
+    /**
      * The Stable Diffusion 1.5 UNet ({@code runwayml/stable-diffusion-v1-5}, {@code unet/config.json}): 64×64×4
      * latents, 320/640/1280/1280 channels, cross-attention on the first three levels, 8 heads, CLIP ViT-L/14 text
      * states (768) as context, 1×1 convolution projections.
@@ -111,9 +121,10 @@ public record UNet2DConditionConfig(int sampleSize, int inChannels, int outChann
 
     /**
      * The {@code emoji-ldm} structure: 4×16×16 {@code emoji-vae} latents, 64/96/96 channels, one resnet per down
-     * level, cross-attention on 256-wide {@code emoji-clip} text states at 8×8 and 4×4 (not at 16×16, where 256-token
-     * self-attention would add half again to the MACs), 32-wide heads, linear projections. 4.29 M parameters,
-     * 0.23 GMAC per 16×16 sample with 16 context tokens.
+     * level, cross-attention on text states at 8×8 and 4×4 (not at 16×16, where 256-token self-attention would add
+     * half again to the MACs), 32-wide heads, linear projections. 4.29 M parameters, 0.23 GMAC per 16×16 sample with
+     * 16 context tokens, as listed here with 256-wide states; a latent diffusion model takes the structure through
+     * {@link #forLatents} with its text encoder's width ({@code emoji-clip}: 128).
      */
     public static UNet2DConditionConfig emoji() {
         return new UNet2DConditionConfig(16, 4, 4, List.of(64, 96, 96), 1, List.of(false, true, true), 256, 0, 32,

@@ -50,6 +50,11 @@ public record AutoencoderKLConfig(int sampleSize, int inChannels, int outChannel
         return new AutoencoderKLConfig(64, 3, 3, 4, List.of(32, 64, 64), 1, 16, 1e-6, 1.0);
     }
 
+    /** A tiny structure for tests: 16×16×3 ↔ 4×8×8, 8 channels. */
+    public static AutoencoderKLConfig tiny() {
+        return new AutoencoderKLConfig(16, 3, 3, 4, List.of(8, 8), 1, 4, 1e-6, 1.0);
+    }
+
     /** Stable Diffusion 1.x's autoencoder (512×512×3 ↔ 4×64×64). */
     public static AutoencoderKLConfig stableDiffusion() {
         return new AutoencoderKLConfig(512, 3, 3, 4, List.of(128, 256, 512, 512), 2, 32, 1e-6, 0.18215);

@@ -1,0 +1,98 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.progress.Progress;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.model.LatentDiffusion;
+import dev.retouch.diffusion.pipeline.LatentPipelines;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.pipeline.PromptStates;
+import dev.retouch.diffusion.schedule.SamplerKind;
+import dev.retouch.diffusion.schedule.Scheduler;
+import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code retouch generate}: text-to-image with a latent diffusion model and classifier-free guidance. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate images from a text prompt with a latent diffusion model (classifier-free guidance: "
+                + "ε = ε(negative) + g·(ε(prompt) − ε(negative))). Several images go into one PNG grid.",
+        footer = {"", "Example:", "  bin/retouch generate --model emoji-ldm --prompt \"red heart\" --steps 50 "
+                + "--guidance 5 --seed 1 --count 4 --out hearts.png"})
+final class GenerateCommand implements Runnable {
+    @Mixin
+    Common common;
+
+    @Option(names = "--model", defaultValue = "emoji-ldm",
+            description = "Latent diffusion model name or directory (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--prompt", required = true, description = "What to draw (may be empty).")
+    String prompt;
+
+    @Option(names = "--negative", defaultValue = "", description = "Negative prompt: the unconditional branch of "
+            + "guidance (default: empty, plain classifier-free guidance).")
+    String negative;
+
+    @Option(names = "--steps", defaultValue = "50", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "5", description = "Guidance scale g ≥ 0; 1 = the conditional "
+            + "model alone, 0 = the negative prompt alone (default: ${DEFAULT-VALUE}).")
+    double guidance;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--count", defaultValue = "1", description = "Number of images, 1–64 (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--sampler", defaultValue = "ddim", converter = SampleCommand.SamplerName.class,
+            description = "ddim, ddpm, euler-karras, dpmpp-2m or dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
+    SamplerKind sampler;
+
+    @Option(names = "--out", required = true, description = "Output PNG.")
+    Path out;
+
+    @Override
+    public void run() {
+        common.apply();
+        CliSupport.checkOutput(out);
+        CliSupport.requireRange("--count", count, 1, 64);
+        CliSupport.requireRange("--guidance", guidance, 0, 100);
+        LatentDiffusion ld = CliSupport.latentModel(model);
+        int T = ld.schedule().numTrainTimesteps();
+        CliSupport.requireRange("--steps", steps, 1, T);
+        Scheduler s = sampler.create(ld.schedule(), steps, 0.0);
+        boolean[] truncated = {false};
+        PromptStates states = PromptStates.encode(ld, List.of(prompt), negative, w -> {
+            truncated[0] = true;
+            CliSupport.warn(w);
+        });
+        long t0 = System.nanoTime();
+        Tensor images = LatentPipelines.generate(ld, states, guidance, count, s, Tensors.generator(seed),
+                LoopHooks.progress(Progress.stderr("generate", s.timesteps().length)));
+        double secs = CliSupport.seconds(t0);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("model", model);
+        params.put("prompt", prompt);
+        params.put("negative", negative);
+        params.put("sampler", sampler.toString());
+        params.put("steps", steps);
+        params.put("guidance", guidance);
+        params.put("seed", seed);
+        params.put("count", count);
+        CliSupport.writePng(out, CliSupport.sheet(images), "generate", params);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("out", out.toString());
+        result.putAll(params);
+        result.put("truncated", truncated[0]);
+        result.put("seconds", secs);
+        CliSupport.print(common, result);
+    }
+}

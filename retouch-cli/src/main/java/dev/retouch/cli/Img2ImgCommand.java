@@ -1,0 +1,127 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Images;
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.metrics.Metrics;
+import dev.retouch.core.progress.Progress;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.model.LatentDiffusion;
+import dev.retouch.diffusion.pipeline.LatentPipelines;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.pipeline.PromptStates;
+import dev.retouch.diffusion.schedule.SamplerKind;
+import dev.retouch.diffusion.schedule.Scheduler;
+import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code retouch img2img}: text-guided SDEdit in latent space. */
+@Command(name = "img2img", mixinStandardHelpOptions = true,
+        description = "Edit an image towards a prompt: encode it, noise the latents to --strength (0 < strength ≤ 1; "
+                + "1 = pure noise), denoise with classifier-free guidance, decode. Higher strength = more change, "
+                + "less faithfulness. Image sides must be multiples of the model's size multiple (16 for emoji-ldm) "
+                + "unless --resize is given.",
+        footer = {"", "Example:", "  bin/retouch img2img --model emoji-ldm --image smile.png --prompt \"cat face\" "
+                + "--strength 0.6 --seed 2 --out cat.png"})
+final class Img2ImgCommand implements Runnable {
+    @Mixin
+    Common common;
+
+    @Option(names = "--model", defaultValue = "emoji-ldm",
+            description = "Latent diffusion model name or directory (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
+    Path image;
+
+    @Option(names = "--prompt", required = true, description = "What the result should show (may be empty).")
+    String prompt;
+
+    @Option(names = "--negative", defaultValue = "", description = "Negative prompt (default: empty).")
+    String negative;
+
+    @Option(names = "--strength", defaultValue = "0.6", description = "Noise level in (0, 1] (default: ${DEFAULT-VALUE}).")
+    double strength;
+
+    @Option(names = "--steps", defaultValue = "50", description = "Steps of a full run; the last "
+            + "⌊steps·strength⌋ are run (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "5", description = "Guidance scale g ≥ 0 (default: ${DEFAULT-VALUE}).")
+    double guidance;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--sampler", defaultValue = "ddim", converter = SampleCommand.SamplerName.class,
+            description = "ddim, ddpm, euler-karras, dpmpp-2m or dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
+    SamplerKind sampler;
+
+    @Option(names = "--resize", description = "Resize the image to the model's size (e.g. 64×64) first.")
+    boolean resize;
+
+    @Option(names = "--out", required = true, description = "Output PNG.")
+    Path out;
+
+    @Override
+    public void run() {
+        common.apply();
+        CliSupport.checkOutput(out);
+        if (!(strength > 0 && strength <= 1)) {
+            throw new CliSupport.UsageError("--strength must be in (0, 1], got " + CliSupport.num(strength));
+        }
+        CliSupport.requireRange("--guidance", guidance, 0, 100);
+        LatentDiffusion ld = CliSupport.latentModel(model);
+        CliSupport.requireRange("--steps", steps, 1, ld.schedule().numTrainTimesteps());
+        RgbImage input = input(ld);
+        int[] ts = LatentPipelines.strengthTimesteps(sampler.create(ld.schedule(), steps, 0.0).timesteps(), strength);
+        Scheduler tail = sampler.over(ld.schedule(), ts);
+        PromptStates states = PromptStates.encode(ld, List.of(prompt), negative, CliSupport::warn);
+        long t0 = System.nanoTime();
+        Tensor x = LatentPipelines.img2img(ld, CliSupport.tensor(input), states, guidance, tail,
+                Tensors.generator(seed), LoopHooks.progress(Progress.stderr("img2img", ts.length)));
+        double secs = CliSupport.seconds(t0);
+        RgbImage result = ImageTensors.fromTensor(x);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("model", model);
+        params.put("image", image.toString());
+        params.put("prompt", prompt);
+        params.put("negative", negative);
+        params.put("strength", strength);
+        params.put("steps", steps);
+        params.put("guidance", guidance);
+        params.put("sampler", sampler.toString());
+        params.put("seed", seed);
+        CliSupport.writePng(out, result, "img2img", params);
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("out", out.toString());
+        res.putAll(params);
+        res.put("psnr", Metrics.psnr(input, result, 1.0));
+        res.put("ssim", CliSupport.ssimOrNull(input, result));
+        res.put("seconds", secs);
+        CliSupport.print(common, res);
+    }
+
+    /** The image as read, resized to the model's size with --resize; otherwise its sides must fit the model. */
+    private RgbImage input(LatentDiffusion ld) {
+        if (resize) {
+            return CliSupport.imageAt(image, ld.imageSize());
+        }
+        RgbImage img = Images.read(image, CliSupport.MAX_PIXELS);
+        int k = ld.sizeMultiple();
+        if (img.width() % k != 0 || img.height() % k != 0) {
+            throw new RetouchException(image + " is " + img.width() + "x" + img.height() + ": the model needs sides "
+                    + "that are multiples of " + k + "; pass --resize to resize it to " + ld.imageSize() + "x"
+                    + ld.imageSize());
+        }
+        return img;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.retouch.cli;
+
+import dev.retouch.core.io.Json;
+import dev.retouch.core.progress.Progress;
+import dev.retouch.data.Split;
+import dev.retouch.data.emoji.EmojiDataset;
+import dev.retouch.diffusion.clip.Clip;
+import dev.retouch.diffusion.model.LatentDiffusionModel;
+import dev.retouch.diffusion.model.LdmConfig;
+import dev.retouch.diffusion.train.LdmData;
+import dev.retouch.diffusion.train.LdmTask;
+import dev.retouch.diffusion.train.LossCurve;
+import dev.retouch.diffusion.train.TrainConfig;
+import dev.retouch.diffusion.train.Trainer;
+import dev.retouch.diffusion.unet.UNet2DConditionConfig;
+import dev.retouch.diffusion.vae.AutoencoderKL;
+import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code retouch train ldm}: emoji-ldm, the text-conditional UNet on emoji-vae latents and emoji-clip states. */
+@Command(name = "ldm", mixinStandardHelpOptions = true,
+        description = "Train a text-to-image latent diffusion model on the train split of the Noto emoji: the "
+                + "images are encoded once with the autoencoder (--vae) and the captions once with the text encoder "
+                + "(--clip), then a UNet2DConditionModel (emoji structure, cross-attention width = the text width) "
+                + "learns ε-prediction with 10 %% caption dropout for classifier-free guidance. Checkpoints go to "
+                + "--out; the final EMA model to --out/model, referring to --vae and --clip by relative paths.",
+        footer = {"", "Example:", "  bin/retouch train ldm --vae emoji-vae --clip emoji-clip --steps 20000 --out runs/ldm",
+                "  bin/retouch train ldm --vae emoji-vae --clip emoji-clip --out runs/ldm --resume   # continue"})
+final class TrainLdmCommand implements Runnable {
+    @Mixin
+    Common common;
+
+    @Mixin
+    TrainRun run;
+
+    @Option(names = "--vae", required = true, description = "Autoencoder model name or directory.")
+    String vae;
+
+    @Option(names = "--clip", required = true, description = "CLIP model name or directory (the text encoder).")
+    String clip;
+
+    @Option(names = "--steps", defaultValue = "20000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "2e-4", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--caption-dropout", defaultValue = "0.1",
+            description = "Probability of training on the empty prompt instead of the caption (default: ${DEFAULT-VALUE}).")
+    double captionDropout;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N train-split images only "
+            + "(0 = all; for quick trials).")
+    int limit;
+
+    @Override
+    public void run() {
+        common.apply();
+        CliSupport.requireRange("--caption-dropout", captionDropout, 0, 1);
+        CliSupport.requireRange("--limit", limit, 0, Integer.MAX_VALUE);
+        run.checkFresh();
+        Path vaeDir = Models.resolve(vae);
+        Path clipDir = Models.resolve(clip);
+        AutoencoderKL autoencoder = AutoencoderKL.load(vaeDir);
+        Clip textEncoder = Clip.load(clipDir);
+        Path modelDir = run.modelDir();
+        LdmConfig config = LdmConfig.of(UNet2DConditionConfig.emoji(), autoencoder.config(),
+                textEncoder.model().config().text().width(), relative(modelDir, vaeDir), relative(modelDir, clipDir));
+        LatentDiffusionModel model = LatentDiffusionModel.create(config, run.seed);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, 500, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
+        LdmData data = data(autoencoder, textEncoder);
+        System.err.printf(Locale.ROOT, "training %,d parameters on %d latents of %s with %d-wide caption states%n",
+                model.unet().parameterCount(), data.size(), Arrays.toString(config.latentShape()),
+                data.states().size(2));
+        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout), tc, run.out);
+        Trainer.Result r = run.run(trainer, "train ldm", steps);
+        model.save(modelDir, trainer.finalWeights(), modelCard(model, data.size(), tc, r, trainer.seconds(), vaeDir,
+                clipDir));
+        String result = Json.toJson(Map.of("steps", r.steps(), "loss", r.recentLoss(), "seconds", r.seconds(),
+                "model", modelDir.toString()));
+        System.out.println(common.json ? result : "model written to " + modelDir);
+    }
+
+    /** The train split's latents and caption states (with a progress bar), at most --limit of them. */
+    private LdmData data(AutoencoderKL autoencoder, Clip textEncoder) {
+        EmojiDataset dataset = EmojiDataset.load();
+        int size = autoencoder.config().sampleSize();
+        Tensor images = EmojiData.tensor(dataset, size, Split.TRAIN);
+        List<String> captions = TrainClipCommand.captions(dataset, Split.TRAIN);
+        if (limit > 0 && limit < captions.size()) {
+            images = images.narrow(0, 0, limit);
+            captions = captions.subList(0, limit);
+        }
+        long cut = countTrue(textEncoder.tokenize(captions).truncated());
+        if (cut > 0) {
+            CliSupport.warn(cut + " of " + captions.size() + " captions are longer than the text encoder's "
+                    + textEncoder.contextLength() + "-token context and were cut off");
+        }
+        int encodeBatch = 64;
+        Progress bar = new Progress("encode latents and captions", LdmData.progressSteps(captions.size(), encodeBatch),
+                System.err, System.console() != null, 0);
+        return LdmData.precompute(autoencoder, textEncoder, images, captions, encodeBatch, bar);
+    }
+
+    private static long countTrue(boolean[] flags) {
+        long n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** {@code target} relative to {@code from} (e.g. "../../models/emoji-vae"), with '/' separators. */
+    static String relative(Path from, Path target) {
+        Path rel = from.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize());
+        return rel.toString().replace('\\', '/');
+    }
+
+    private String modelCard(LatentDiffusionModel model, long pairs, TrainConfig tc, Trainer.Result r, double seconds,
+                             Path vaeDir, Path clipDir) {
+        double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
+        LdmConfig c = model.config();
+        return String.format(Locale.ROOT, """
+                # Latent diffusion model (trained by `retouch train ldm`)
+
+                Text-conditional `UNet2DConditionModel` (diffusers layout), %,d parameters: latents %s from the
+                autoencoder `%s`, cross-attention on the last hidden states (width %d) of the text encoder `%s`;
+                block channels %s, cross-attention at levels %s. Noise: %d-step %s β %s → %s, %s prediction.
+                Trained on %d train-split Noto emoji (image, caption) pairs, latents and caption states computed
+                once (posterior mode × scaling factor; no flips, captions name orientations), caption dropout %.2f
+                to the empty prompt (for classifier-free guidance). Weights: EMA (decay %.4f), UNet only, fp16.
+
+                The autoencoder and text encoder are referred to in `config.json` as `%s` and `%s`, relative to
+                this directory: if you move it, edit those two paths.
+
+                Command (reproduces this run with the same seed on the same machine):
+
+                    bin/retouch train ldm --vae %s --clip %s --steps %d --batch %d --lr %s --caption-dropout %s \\
+                        --limit %d --seed %d --checkpoint-every %d --out %s
+
+                Steps: %d; wall time: %.0f s (%.1f h) on this machine, batch %d, AdamW lr %s with %d warm-up steps,
+                gradient clipping at %.1f. Mean of the last 100 losses: %.4f.
+
+                Try it: `bin/retouch generate --model <this directory> --prompt "red heart" --count 4 --out hearts.png`
+
+                Loss curve (mean ε-MSE per window, from `loss.csv`):
+
+                %s
+                """, model.unet().parameterCount(), Arrays.toString(c.latentShape()), vaeDir, c.unet().crossAttentionDim(),
+                clipDir, c.unet().blockOutChannels(), c.unet().crossAttention(), c.noise().numTrainTimesteps(),
+                c.noise().betaSchedule(), c.noise().betaStart(), c.noise().betaEnd(), c.noise().predictionType(),
+                pairs, captionDropout, tc.emaDecay(), c.vae(), c.textEncoder(), vae, clip, r.steps(), tc.batchSize(),
+                lr, captionDropout, limit, run.seed, run.checkpointEvery, run.out, r.steps(), seconds, seconds / 3600,
+                tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
+                Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
+                LossCurve.markdown(loss, 10));
+    }
+}
