@@ -44,7 +44,8 @@ final class DemoCommand implements Runnable {
         report.section("About", "Every section runs on the models shipped in models/ with seed " + seed
                 + ". Images are shown enlarged without smoothing.");
         List<Path> inputs = DemoInputs.extract(out);
-        for (DemoSection section : List.<DemoSection>of(new PixelDemo(), new PixelguideDemo(), new LatentDemo())) {
+        for (DemoSection section : List.<DemoSection>of(new PixelDemo(), new PixelguideDemo(), new LatentDemo(),
+                new FewshotDemo())) {
             System.err.println("demo: " + section.title());
             section.run(report, inputs, seed, quick);
         }
