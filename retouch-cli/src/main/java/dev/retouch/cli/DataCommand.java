@@ -4,10 +4,11 @@ import dev.retouch.data.emoji.EmojiCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code retouch data fetch}. */
+/** {@code retouch data …}: fetch the emoji set, face labels, skin-tone pair folders. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Manage datasets.",
-        subcommands = {DataCommand.Fetch.class, FaceLabelsCommand.class},
-        footer = {"", "Example:", "  bin/retouch data fetch"})
+        subcommands = {DataCommand.Fetch.class, FaceLabelsCommand.class, SkinTonePairsCommand.class},
+        footer = {"", "Examples:", "  bin/retouch data fetch",
+                "  bin/retouch data skin-tone-pairs --tone 5 --split train --limit 20 --out pairs/dark-20"})
 final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

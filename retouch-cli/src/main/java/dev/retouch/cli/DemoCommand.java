@@ -45,7 +45,7 @@ final class DemoCommand implements Runnable {
                 + ". Images are shown enlarged without smoothing.");
         List<Path> inputs = DemoInputs.extract(out);
         for (DemoSection section : List.<DemoSection>of(new PixelDemo(), new PixelguideDemo(), new LatentDemo(),
-                new SineDemo())) {
+                new FewshotDemo(), new SineDemo())) {
             System.err.println("demo: " + section.title());
             section.run(report, inputs, seed, quick);
         }

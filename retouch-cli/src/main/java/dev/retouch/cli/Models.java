@@ -16,6 +16,20 @@ final class Models {
         return (home != null ? Path.of(home) : Path.of("")).toAbsolutePath().resolve("models");
     }
 
+    /** An effect: a directory, or the name of a shipped effect under {@code models/effects/}. */
+    static Path resolveEffect(String nameOrPath) {
+        Path asPath = Path.of(nameOrPath);
+        if (Files.isDirectory(asPath)) {
+            return asPath;
+        }
+        Path shipped = shippedRoot().resolve("effects").resolve(nameOrPath);
+        if (!nameOrPath.contains("/") && Files.isDirectory(shipped)) {
+            return shipped;
+        }
+        throw new RetouchException("effect '" + nameOrPath + "' not found: not a directory, and not a shipped effect in "
+                + shippedRoot().resolve("effects"));
+    }
+
     static Path resolve(String nameOrPath) {
         Path asPath = Path.of(nameOrPath);
         if (Files.isDirectory(asPath)) {

@@ -147,11 +147,21 @@ class DemoTest {
         } else {
             assertTrue(sections.get("Text-to-image and img2img (emoji-ldm)").contains("not shipped yet"), html);
         }
+        String fewshot = sections.get("fewshot (paper 000)");
+        int few = images(fewshot);
+        if (fewshot.contains("not shipped yet")) {
+            assertEquals(0, few, html);
+        } else {
+            // up to 6 training pairs (before, after), then one held-out row (input, edited, ground truth)
+            assertTrue(few > 0 && few <= 12 && few % 2 == 0, "fewshot training pairs shown: " + few);
+            assertEquals(3, images(sections.get("fewshot on held-out emoji")), html);
+            few += 3;
+        }
         String sine = sections.get(SineDemo.TITLE);
         assertTrue(sine != null, html);
         int sineImages = sine.contains("not shipped yet") ? 0 : 1 + 2 * 2;
         assertEquals(sineImages, images(sine), html);
-        assertEquals(4 + 6 + 8 + pixel + images(vae) + latent + sineImages, srcs.size(), "images in the report: " + srcs);
+        assertEquals(4 + 6 + 8 + pixel + images(vae) + latent + few + sineImages, srcs.size(), "images in the report: " + srcs);
         assertEquals(srcs.size(), srcs.stream().distinct().count(), "an image file is referenced twice");
         for (String src : srcs) {
             assertTrue(src.endsWith(".png") && !src.contains("/") && !src.contains(".."), src);

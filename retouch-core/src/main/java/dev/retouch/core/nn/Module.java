@@ -66,8 +66,21 @@ public abstract class Module {
             for (Module m : children.values()) {
                 m.initialize(gen);
             }
+            finishInitialization();
         }
         return this;
+    }
+
+    /**
+     * Runs after this module's children are initialised, for initialisations that override a child's default
+     * (e.g. an output layer set to zero, as DiT's adaLN-Zero). Must not draw random numbers. Does nothing by default.
+     */
+    protected void finishInitialization() {
+    }
+
+    /** Sets every parameter of {@code module} (and its children) to zero; for {@link #finishInitialization}. */
+    protected static void zeroParameters(Module module) {
+        module.namedParameters().values().forEach(Init::zeros);
     }
 
     public final Map<String, Module> children() {

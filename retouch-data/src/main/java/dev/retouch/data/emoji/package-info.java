@@ -10,7 +10,8 @@
  *       {@link dev.retouch.data.emoji.EmojiImage} is one image file with its caption
  *       ({@link dev.retouch.data.emoji.EmojiCaptions}).</li>
  *   <li>{@link dev.retouch.data.emoji.EmojiDataset} lists images by split and decodes them, composited on
- *       white; {@link dev.retouch.data.emoji.SkinTonePairs} pairs each default emoji with a skin-tone variant.</li>
+ *       white; {@link dev.retouch.data.emoji.SkinTonePairs} pairs each default emoji with a skin-tone variant and
+ *       {@link dev.retouch.data.emoji.SkinTonePairSets} picks deterministic few-shot sets of them per split.</li>
  * </ul>
  */
 package dev.retouch.data.emoji;

@@ -1,0 +1,18 @@
+package dev.retouch.edit.fewshot;
+
+import dev.retouch.core.image.RgbImage;
+
+import java.util.Objects;
+
+/**
+ * One edit with a learned effect.
+ *
+ * @param image    the image to edit (resized to the effect's size)
+ * @param seed     seeds the draw of the source pairs and every noise
+ * @param sampling the sampling to use, or null for the effect's own
+ */
+public record FewshotRequest(RgbImage image, long seed, SamplingConfig sampling) {
+    public FewshotRequest {
+        Objects.requireNonNull(image, "image");
+    }
+}
