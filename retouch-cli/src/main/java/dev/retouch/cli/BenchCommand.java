@@ -29,7 +29,8 @@ import java.util.Map;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time components on this machine: a 2048³ matrix product (the practical peak), the "
                 + "emoji-ddpm-32 UNet forward at batch 16 (FLOPs counted from layer shapes), a 50-step DDIM sample, "
-                + "training throughput, a pixelguide edit and an emoji-vae round trip. Values are medians over --repeats runs.",
+                + "training throughput, a pixelguide edit, an emoji-vae round trip, and when shipped: a 25-step emoji-ldm "
+                + "text-to-image sample (batch 1 and 8) and a fewshot skin-tone edit. Values are medians over --repeats runs.",
         footer = {"", "Example:", "  bin/retouch bench --json"})
 final class BenchCommand implements Runnable {
     @Mixin
@@ -61,6 +62,36 @@ final class BenchCommand implements Runnable {
         emit("train_images_per_second", 16 / trainStepSeconds(m, g), "images/s");
         emit("pixelguide50_edit_seconds", pixelguideSeconds(m), "s");
         emit("vae_roundtrip_seconds", vaeRoundTripSeconds(g), "s");
+        java.nio.file.Path ldm = Models.shippedRoot().resolve(LatentDemo.LDM);
+        if (java.nio.file.Files.isDirectory(ldm)) {
+            var ld = dev.retouch.diffusion.model.LatentDiffusion.load(ldm);
+            emit("ldm25_sample_seconds", ldmSampleSeconds(ld, 1), "s");
+            emit("ldm25_batch8_seconds_per_image", ldmSampleSeconds(ld, 8) / 8, "s");
+        } else {
+            CliSupport.warn("models/" + LatentDemo.LDM + " is not shipped: no text-to-image timing");
+        }
+        java.nio.file.Path effect = Models.shippedRoot().resolve(FewshotDemo.EFFECT);
+        if (java.nio.file.Files.isDirectory(effect)) {
+            var e = dev.retouch.edit.fewshot.Effect.load(effect);
+            var pair = e.pairs().get(0);
+            e.apply(pair.before(), 0);
+            emit("fewshot_edit_seconds", median(repeats, () -> e.apply(pair.before(), 1)), "s");
+        } else {
+            CliSupport.warn("models/" + FewshotDemo.EFFECT + " is not shipped: no fewshot timing");
+        }
+    }
+
+    /** A 25-step DPM-Solver++(2M) text-to-image sample of {@code count} images with classifier-free guidance 5. */
+    private double ldmSampleSeconds(dev.retouch.diffusion.model.LatentDiffusion ld, int count) {
+        var states = dev.retouch.diffusion.pipeline.PromptStates.encode(ld, java.util.List.of("red heart"), "",
+                CliSupport::warn);
+        Work sample = () -> dev.retouch.diffusion.pipeline.LatentPipelines.generate(ld, states, 5.0, count,
+                dev.retouch.diffusion.schedule.SamplerKind.DPMPP_2M.create(ld.schedule(), 25, 0.0),
+                Tensors.generator(1), LoopHooks.NONE);
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            sample.run();
+            return median(repeats, sample);
+        }
     }
 
     /** Encode (posterior mode) + decode of one 64×64 image by emoji-vae (its structure, if not shipped yet). */
