@@ -25,7 +25,7 @@ import java.util.Map;
 @Command(name = "sine", mixinStandardHelpOptions = true,
         description = "Fine-tune a copy of the latent diffusion model's UNet on one square image with the prompt "
                 + "\"a photo of a sks <class>\" (SINE). With --patches (default) it trains on random crops (sides "
-                + "10–100% of the image, aligned to the latent grid) with a sinusoidal positional embedding of the "
+                + "10–100%% of the image, aligned to the latent grid) with a sinusoidal positional embedding of the "
                 + "crop box, which lets 'edit sine' sample other sizes; --no-patches trains on the whole image only. "
                 + "Writes a small model directory (config.json, fp16 model.safetensors, MODEL_CARD.md) that refers "
                 + "to the base model.",

@@ -295,6 +295,28 @@ class CliEndToEndTest {
         assertHelpHasExample(command);
     }
 
+    /** Every command in the tree: help prints, has an example, and picocli has no formatting complaint. */
+    @Test
+    void everyCommandInTheTreeHasCleanHelp() {
+        List<String> paths = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new Main()), "", paths);
+        assertTrue(paths.size() > 30, "commands found: " + paths);
+        for (String command : paths) {
+            assertHelpHasExample(command);
+        }
+    }
+
+    private static void collect(picocli.CommandLine cl, String prefix, List<String> out) {
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help") || !e.getValue().getCommandName().equals(e.getKey())) {
+                continue; // the help command and aliases
+            }
+            String path = (prefix + " " + e.getKey()).trim();
+            out.add(path);
+            collect(e.getValue(), path, out);
+        }
+    }
+
     @Test
     void dataHelpHasAnExample() {
         assertHelpHasExample("data");
