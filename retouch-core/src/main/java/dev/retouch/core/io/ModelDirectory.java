@@ -115,6 +115,14 @@ public final class ModelDirectory {
         AtomicFiles.writeString(dir.resolve(CONFIG), configJson);
     }
 
+    /** {@link #save} with every weight converted to fp16 first (the shipped-model format). */
+    public static void saveHalf(Path dir, Object config, Map<String, Tensor> weights, String modelCard) {
+        Objects.requireNonNull(weights, "weights");
+        Map<String, Tensor> half = new java.util.LinkedHashMap<>();
+        weights.forEach((k, t) -> half.put(k, t.detach().to(org.bytedeco.pytorch.global.torch.ScalarType.Half)));
+        save(dir, config, half, modelCard);
+    }
+
     private static void createDirectory(Path dir) {
         if (Files.isDirectory(dir)) {
             return;

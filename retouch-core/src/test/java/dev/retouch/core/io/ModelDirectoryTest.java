@@ -67,6 +67,19 @@ class ModelDirectoryTest {
     }
 
     @Test
+    void saveHalfStoresEveryWeightAsFp16() {
+        Path dir = root.resolve("half");
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        w.put("a", Tensor.create(new float[] {1, 2.5f, -3, 0.1f}, 2, 2));
+        ModelDirectory.saveHalf(dir, CONFIG, w, "card");
+        Tensor loaded = ModelDirectory.open(dir).weights().get("a");
+        assertEquals(ScalarType.Half, dev.retouch.core.tensor.Tensors.dtype(loaded));
+        assertArrayEquals(new long[] {2, 2}, loaded.sizes().vec().get());
+        float[] v = dev.retouch.core.tensor.Tensors.toFloats(loaded);
+        assertArrayEquals(new float[] {1, 2.5f, -3, 0.099975586f}, v); // 0.1 rounded to the nearest fp16
+    }
+
+    @Test
     void configMustMatchTheRecordExactly() {
         Path dir = root.resolve("tiny");
         ModelDirectory.save(dir, CONFIG, weights(), "card");

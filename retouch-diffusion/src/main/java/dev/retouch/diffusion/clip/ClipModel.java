@@ -10,7 +10,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -101,8 +100,6 @@ public final class ClipModel extends Module {
 
     /** Writes config.json, fp16 model.safetensors and the model card into {@code dir}. */
     public void save(Path dir, Map<String, Tensor> weights, String modelCard) {
-        Map<String, Tensor> half = new LinkedHashMap<>();
-        weights.forEach((k, t) -> half.put(k, t.detach().to(torch.ScalarType.Half)));
-        ModelDirectory.save(dir, config, half, modelCard);
+        ModelDirectory.saveHalf(dir, config, weights, modelCard);
     }
 }

@@ -6,10 +6,8 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
 import dev.retouch.diffusion.unet.UNet2DConditionModel;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -64,9 +62,7 @@ public final class LatentDiffusionModel {
 
     /** Writes a model directory with {@code config} (e.g. with component paths relative to {@code dir}). */
     public static void save(Path dir, LdmConfig config, Map<String, Tensor> weights, String modelCard) {
-        Map<String, Tensor> half = new LinkedHashMap<>();
-        weights.forEach((k, t) -> half.put(k, t.detach().to(torch.ScalarType.Half)));
-        ModelDirectory.save(dir, config, half, modelCard);
+        ModelDirectory.saveHalf(dir, config, weights, modelCard);
     }
 
     public LdmConfig config() {

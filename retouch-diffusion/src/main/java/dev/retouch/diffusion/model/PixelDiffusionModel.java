@@ -6,10 +6,8 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
 import dev.retouch.diffusion.unet.UNet2DModel;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -50,9 +48,7 @@ public final class PixelDiffusionModel {
 
     /** Writes the model directory with fp16 weights and the given model card. */
     public void save(Path dir, Map<String, Tensor> weights, String modelCard) {
-        Map<String, Tensor> half = new LinkedHashMap<>();
-        weights.forEach((k, t) -> half.put(k, t.detach().to(torch.ScalarType.Half)));
-        ModelDirectory.save(dir, config, half, modelCard);
+        ModelDirectory.saveHalf(dir, config, weights, modelCard);
     }
 
     public DdpmConfig config() {

@@ -8,10 +8,8 @@ import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.unet.MidBlock2D;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -90,8 +88,6 @@ public final class AutoencoderKL extends Module {
 
     /** Writes a model directory with fp16 weights; {@code config} may differ from this model's in scalingFactor only. */
     public static void save(Path dir, AutoencoderKLConfig config, Map<String, Tensor> weights, String modelCard) {
-        Map<String, Tensor> half = new LinkedHashMap<>();
-        weights.forEach((k, t) -> half.put(k, t.detach().to(torch.ScalarType.Half)));
-        ModelDirectory.save(dir, config, half, modelCard);
+        ModelDirectory.saveHalf(dir, config, weights, modelCard);
     }
 }

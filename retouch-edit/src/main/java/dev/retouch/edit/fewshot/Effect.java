@@ -14,12 +14,10 @@ import dev.retouch.diffusion.train.TrainingTask;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -136,9 +134,7 @@ public final class Effect {
             throw new RetouchException("cannot write effect " + dir + ": " + e.getMessage(), e);
         }
         PairFolder.writeNames(dir.resolve(TRAIN_PAIRS), pairs);
-        Map<String, Tensor> half = new LinkedHashMap<>();
-        weights.forEach((k, t) -> half.put(k, t.detach().to(torch.ScalarType.Half)));
-        ModelDirectory.save(dir, config, half, modelCard);
+        ModelDirectory.saveHalf(dir, config, weights, modelCard);
     }
 
     /**

@@ -78,13 +78,7 @@ public final class SineModel {
 
     /** Writes the model directory: config, the fine-tuned UNet's {@code weights} as fp16, the model card. */
     public static void save(Path dir, SineConfig config, Map<String, Tensor> weights, String modelCard) {
-        ModelDirectory.save(dir, config, halfOf(weights), modelCard);
-    }
-
-    private static Map<String, Tensor> halfOf(Map<String, Tensor> weights) {
-        Map<String, Tensor> half = new java.util.LinkedHashMap<>();
-        weights.forEach((k, t) -> half.put(k, t.detach().to(org.bytedeco.pytorch.global.torch.ScalarType.Half)));
-        return half;
+        ModelDirectory.saveHalf(dir, config, weights, modelCard);
     }
 
     public SineConfig config() {
