@@ -6,7 +6,6 @@ import dev.retouch.core.progress.Progress;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LoopHooks;
-import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.diffusion.schedule.Scheduler;
 import dev.retouch.edit.sine.SineEditor;
 import dev.retouch.edit.sine.SineModel;
@@ -53,9 +52,8 @@ final class EditSineCommand implements Runnable {
     @Option(names = "--steps", defaultValue = "25", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--sampler", defaultValue = "ddim", converter = SampleCommand.SamplerName.class,
-            description = "ddim, ddpm, euler-karras, dpmpp-2m or dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
-    SamplerKind sampler;
+    @Mixin
+    SamplerOption sampler;
 
     @Option(names = "--width", description = "Output width in pixels (default: the model's image size).")
     Integer width;
@@ -95,7 +93,7 @@ final class EditSineCommand implements Runnable {
                     + " pixels for this model (e.g. " + Math.max(m, w / m * m) + "x" + Math.max(m, h / m * m) + ")");
         }
         SineRequest request = new SineRequest(prompt, v, k, guidance, w, h, !noPositional);
-        Scheduler scheduler = sampler.create(base.schedule(), steps, 0.0);
+        Scheduler scheduler = sampler.kind.create(base.schedule(), steps, 0.0);
         long t0 = System.nanoTime();
         Tensor x = SineEditor.edit(base, model, request, scheduler, Tensors.generator(seed),
                 LoopHooks.progress(Progress.stderr("edit sine", scheduler.timesteps().length)), CliSupport::warn);
@@ -108,7 +106,7 @@ final class EditSineCommand implements Runnable {
         params.put("k", k);
         params.put("guidance", guidance);
         params.put("steps", steps);
-        params.put("sampler", sampler.toString());
+        params.put("sampler", sampler.kind.toString());
         params.put("width", w);
         params.put("height", h);
         params.put("positional", !noPositional);

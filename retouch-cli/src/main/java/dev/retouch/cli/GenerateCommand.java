@@ -6,7 +6,6 @@ import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PromptStates;
-import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.diffusion.schedule.Scheduler;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
@@ -52,9 +51,8 @@ final class GenerateCommand implements Runnable {
     @Option(names = "--count", defaultValue = "1", description = "Number of images, 1–64 (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--sampler", defaultValue = "ddim", converter = SampleCommand.SamplerName.class,
-            description = "ddim, ddpm, euler-karras, dpmpp-2m or dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
-    SamplerKind sampler;
+    @Mixin
+    SamplerOption sampler;
 
     @Option(names = "--out", required = true, description = "Output PNG.")
     Path out;
@@ -68,7 +66,7 @@ final class GenerateCommand implements Runnable {
         LatentDiffusion ld = CliSupport.latentModel(model);
         int T = ld.schedule().numTrainTimesteps();
         CliSupport.requireRange("--steps", steps, 1, T);
-        Scheduler s = sampler.create(ld.schedule(), steps, 0.0);
+        Scheduler s = sampler.kind.create(ld.schedule(), steps, 0.0);
         boolean[] truncated = {false};
         PromptStates states = PromptStates.encode(ld, List.of(prompt), negative, w -> {
             truncated[0] = true;
@@ -82,7 +80,7 @@ final class GenerateCommand implements Runnable {
         params.put("model", model);
         params.put("prompt", prompt);
         params.put("negative", negative);
-        params.put("sampler", sampler.toString());
+        params.put("sampler", sampler.kind.toString());
         params.put("steps", steps);
         params.put("guidance", guidance);
         params.put("seed", seed);

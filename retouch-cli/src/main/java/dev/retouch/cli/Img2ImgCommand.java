@@ -11,7 +11,6 @@ import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PromptStates;
-import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.diffusion.schedule.Scheduler;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
@@ -61,9 +60,8 @@ final class Img2ImgCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--sampler", defaultValue = "ddim", converter = SampleCommand.SamplerName.class,
-            description = "ddim, ddpm, euler-karras, dpmpp-2m or dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
-    SamplerKind sampler;
+    @Mixin
+    SamplerOption sampler;
 
     @Option(names = "--resize", description = "Resize the image to the model's size (e.g. 64×64) first.")
     boolean resize;
@@ -82,8 +80,8 @@ final class Img2ImgCommand implements Runnable {
         LatentDiffusion ld = CliSupport.latentModel(model);
         CliSupport.requireRange("--steps", steps, 1, ld.schedule().numTrainTimesteps());
         RgbImage input = input(ld);
-        int[] ts = LatentPipelines.strengthTimesteps(sampler.create(ld.schedule(), steps, 0.0).timesteps(), strength);
-        Scheduler tail = sampler.over(ld.schedule(), ts);
+        int[] ts = LatentPipelines.strengthTimesteps(sampler.kind.create(ld.schedule(), steps, 0.0).timesteps(), strength);
+        Scheduler tail = sampler.kind.over(ld.schedule(), ts);
         PromptStates states = PromptStates.encode(ld, List.of(prompt), negative, CliSupport::warn);
         long t0 = System.nanoTime();
         Tensor x = LatentPipelines.img2img(ld, CliSupport.tensor(input), states, guidance, tail,
@@ -98,7 +96,7 @@ final class Img2ImgCommand implements Runnable {
         params.put("strength", strength);
         params.put("steps", steps);
         params.put("guidance", guidance);
-        params.put("sampler", sampler.toString());
+        params.put("sampler", sampler.kind.toString());
         params.put("seed", seed);
         CliSupport.writePng(out, result, "img2img", params);
         Map<String, Object> res = new LinkedHashMap<>();
