@@ -1,17 +1,14 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.AtomicFiles;
 import dev.retouch.core.io.Json;
 import dev.retouch.core.progress.Progress;
-import dev.retouch.core.tensor.Tensors;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.data.emoji.SkinTone;
 import dev.retouch.data.emoji.SkinTonePairSets;
 import dev.retouch.data.pairs.ImagePair;
-import dev.retouch.diffusion.clip.Clip;
 import dev.retouch.diffusion.train.TrainConfig;
 import dev.retouch.edit.fewshot.Effect;
 import dev.retouch.edit.fewshot.EffectConfig;
@@ -20,8 +17,6 @@ import dev.retouch.edit.fewshot.FewshotEvaluation;
 import dev.retouch.edit.fewshot.FewshotRun;
 import dev.retouch.edit.fewshot.FewshotTraining;
 import dev.retouch.edit.fewshot.SamplingConfig;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,7 +98,7 @@ final class EvalFewshotCommand implements Runnable {
             throw new CliSupport.UsageError("--held-out must not be the training split");
         }
         List<ImagePair> held = SkinTonePairSets.select(ds, t, SkinTonePairsCommand.split(heldOut), 0);
-        Function<List<RgbImage>, double[][]> features = features();
+        Function<List<RgbImage>, double[][]> features = ClipFeatures.optional(clip);
         HtmlReport html = new HtmlReport(out, "fewshot benchmark: default → " + t.label() + " skin tone");
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(row("identity (input unchanged)", null, 0, FewshotEvaluation.score(held,
@@ -238,29 +233,6 @@ final class EvalFewshotCommand implements Runnable {
         t.put("nn_ahead_of_one_by_2db", nn == null || one == null ? "not measured" : nn.psnr() - one.psnr() >= 2);
         t.put("nn_edit_seconds", nn == null ? "not measured" : nn.seconds());
         return t;
-    }
-
-    /** emoji-clip image features (projected, not normalised) of [0, 1] images, or null without the model. */
-    private Function<List<RgbImage>, double[][]> features() {
-        Path dir = Models.shippedRoot().resolve(clip);
-        Path asPath = Path.of(clip);
-        Path use = Files.isDirectory(asPath) ? asPath : Files.isDirectory(dir) ? dir : null;
-        if (use == null) {
-            System.err.println("notice: no " + clip + " model; the Fréchet distance is skipped");
-            return null;
-        }
-        Clip c = Clip.load(use);
-        return images -> {
-            try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-                float[] f = Tensors.toFloats(c.model().imageFeatures(ImageTensors.toTensor(images)));
-                int d = f.length / images.size();
-                double[][] out = new double[images.size()][d];
-                for (int i = 0; i < images.size(); i++) {
-                    for (int k = 0; k < d; k++) out[i][k] = f[i * d + k];
-                }
-                return out;
-            }
-        };
     }
 
     private void writeHtml(HtmlReport html, Map<String, Object> report, List<Map<String, Object>> rows,

@@ -91,7 +91,7 @@ final class EvalLdmCommand implements Runnable {
         double[][] realFeatures;
         try (InferenceMode guard = new InferenceMode()) {
             realScore = meanScore(clip, real, testCaptions);
-            realFeatures = rows(ClipRetrieval.features(clip.model(), real, 128, true));
+            realFeatures = ClipFeatures.rows(ClipRetrieval.features(clip.model(), real, 128, true));
         }
         HtmlReport html = new HtmlReport(out, "emoji-ldm text-to-image on held-out captions");
         Scores trained = evaluate(ld, prompts, realFeatures, html, "trained");
@@ -143,7 +143,7 @@ final class EvalLdmCommand implements Runnable {
         Tensor generated = Tensors.cat(0, images.toArray(new Tensor[0]));
         try (InferenceMode guard = new InferenceMode()) {
             double score = meanScore(ld.clip(), generated, prompts);
-            double fd = FrechetDistance.of(rows(ClipRetrieval.features(ld.clip().model(), generated, 128, true)),
+            double fd = FrechetDistance.of(ClipFeatures.rows(ClipRetrieval.features(ld.clip().model(), generated, 128, true)),
                     realFeatures);
             List<RgbImage> shown = ImageTensors.fromBatch(generated.narrow(0, 0, Math.min(24, generated.size(0))));
             html.section("Generated (" + label + ")", "First " + shown.size() + " captions, seed " + seed + ".");
@@ -158,18 +158,5 @@ final class EvalLdmCommand implements Runnable {
         Tensor img = ClipModel.normalize(ClipRetrieval.features(clip.model(), images, 128, true));
         Tensor txt = ClipModel.normalize(ClipRetrieval.features(clip.model(), ids, 128, false));
         return img.mul(txt).sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).mean().item_double();
-    }
-
-    private static double[][] rows(Tensor features) {
-        int n = (int) features.size(0);
-        int d = (int) features.size(1);
-        float[] flat = Tensors.toFloats(features);
-        double[][] out = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                out[i][j] = flat[i * d + j];
-            }
-        }
-        return out;
     }
 }

@@ -35,12 +35,17 @@ import java.util.Map;
 
 /** {@code retouch eval pixelguide}: paper 004's Table 1 and Fig. 6 on held-out emoji faces. */
 @Command(name = "pixelguide", mixinStandardHelpOptions = true,
-        description = "Benchmark pixelguide on held-out emoji faces (VALIDATION/TEST split, 'face-*' subcategories) with "
-                + "scripted map edits (close mouth, open mouth, move eyes up, add tear, remove tears): MAE and PSNR "
-                + "outside the ROI, segmentation accuracy inside the ROI against the target map, runtime; baseline "
-                + "SDEdit (strength 0.5) on the image with the edit's pixels painted in the palette colours; full-step "
-                + "vs 50-step on the first --full edits; with --sweep, accuracy over t0 × scale for small and large ROIs.",
-        footer = {"", "Example:", "  bin/retouch eval pixelguide --out out/eval-pixelguide --sweep"})
+        description = "Benchmark pixelguide on held-out emoji faces with scripted map edits (close mouth, open mouth, "
+                + "move eyes up, add tear, remove tears). The faces: every 'face-*' emoji of --split whose colour-rule "
+                + "map (the labeller's rules) is at least 30%% face yellow, i.e. the kind of face the classifiers are "
+                + "trained on. Reports MAE and PSNR outside the ROI; accuracy inside the ROI against the target map, "
+                + "judged by the pixel classifiers (as the paper) and by the colour rules (independent); emoji-clip "
+                + "Fréchet distance of the results to the input faces; runtime; baseline SDEdit (strength 0.5) on the "
+                + "image with the edit's pixels painted in the palette colours; full-step vs 50-step on the first "
+                + "--full edits; with --sweep, accuracy over t0 × scale for small and large ROIs (tune on the "
+                + "validation split, report on the test split).",
+        footer = {"", "Examples:", "  bin/retouch eval pixelguide --split validation --full 0 --sweep --out out/pg-sweep",
+                "  bin/retouch eval pixelguide --split test --out out/eval-pixelguide"})
 final class EvalPixelguideCommand implements Runnable {
     @Mixin
     Common common;
@@ -51,8 +56,17 @@ final class EvalPixelguideCommand implements Runnable {
     @Mixin
     ClassifiersOption classifiers;
 
-    @Option(names = "--faces", defaultValue = "12", description = "Held-out faces to use (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split", defaultValue = "test", description = "Held-out split of the faces: validation (for "
+            + "tuning) or test (for reporting) (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--faces", defaultValue = "100", description = "At most this many faces, by file name "
+            + "(default: ${DEFAULT-VALUE}).")
     int faces;
+
+    @Option(names = "--clip", defaultValue = "emoji-clip", description = "Feature model for the Fréchet distance; "
+            + "skipped when absent (default: ${DEFAULT-VALUE}).")
+    String clip;
 
     @Option(names = "--full", defaultValue = "3", description = "Edits also run full-step (default: ${DEFAULT-VALUE}).")
     int full;
@@ -66,27 +80,52 @@ final class EvalPixelguideCommand implements Runnable {
     @Option(names = "--out", required = true, description = "Report directory.")
     Path out;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     record Case(String face, String edit, RgbImage image, LabelMap original, LabelMap target, Mask roi) {
     }
 
+    /** Share of a face's colour-rule map that must be face yellow for the face to enter the benchmark. */
+    static final double MIN_FACE_SHARE = 0.30;
+
     @Override
+    @SuppressWarnings("unchecked")
     public void run() {
         common.apply();
+        wantedSplit();
         CliSupport.mkdirs(out);
         PixelDiffusionModel m = pixelModel.load();
         PixelClassifiers pc = classifiers.load();
         List<Case> cases = cases(m, pc);
         HtmlReport html = new HtmlReport(out, "pixelguide benchmark");
         List<Map<String, Object>> rows = new ArrayList<>();
+        List<RgbImage> inputs = new ArrayList<>();
+        List<RgbImage> edits = new ArrayList<>();
+        List<RgbImage> baselines = new ArrayList<>();
         for (Case c : cases) {
-            rows.add(runCase(m, pc, c, html));
+            rows.add(runCase(m, pc, c, html, edits, baselines));
+            inputs.add(c.image());
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", pixelModel.name);
         report.put("classifiers", classifiers.name);
+        report.put("split", split);
+        report.put("faces", cases.stream().map(Case::face).distinct().count());
         report.put("cases", rows.size());
         report.put("pixelguide", summary(rows, "pg_"));
         report.put("sdedit", summary(rows, "sd_"));
+        report.put("rules_agreement_input", rows.stream().mapToDouble(r -> ((Number) r.get("rules_agreement_input"))
+                .doubleValue()).average().orElse(Double.NaN));
+        report.put("per_edit", perEdit(rows));
+        var features = cases.size() >= 2 ? ClipFeatures.optional(clip) : null;
+        if (features != null) {
+            double[][] real = features.apply(inputs);
+            ((Map<String, Object>) report.get("pixelguide")).put("fd_emoji_clip",
+                    dev.retouch.core.metrics.FrechetDistance.of(features.apply(edits), real));
+            ((Map<String, Object>) report.get("sdedit")).put("fd_emoji_clip",
+                    dev.retouch.core.metrics.FrechetDistance.of(features.apply(baselines), real));
+        }
         report.put("full_vs_respaced", fullVsRespaced(m, pc, cases.subList(0, Math.min(full, cases.size()))));
         if (sweep) {
             report.put("sweep", sweep(m, pc, cases));
@@ -94,18 +133,21 @@ final class EvalPixelguideCommand implements Runnable {
         report.put("rows", rows);
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(report));
         html.section("Summary", Json.toJson(Map.of("pixelguide", report.get("pixelguide"), "sdedit", report.get("sdedit"),
-                "full_vs_respaced", report.get("full_vs_respaced"))));
+                "full_vs_respaced", report.get("full_vs_respaced"), "per_edit", report.get("per_edit"))));
         html.write();
         report.remove("rows");
         CliSupport.print(common, report);
     }
 
     private List<Case> cases(PixelDiffusionModel m, PixelClassifiers pc) {
+        Split wanted = wantedSplit();
         EmojiDataset ds = EmojiDataset.load();
-        List<EmojiImage> held = ds.images().stream().filter(e -> !e.isVariant() && e.split() != Split.TRAIN
-                && e.base().subcategory().startsWith("face-")).sorted(Comparator.comparing(EmojiImage::image)).toList();
+        List<EmojiImage> held = ds.images().stream().filter(e -> !e.isVariant() && e.split() == wanted
+                && e.base().subcategory().startsWith("face-")).sorted(Comparator.comparing(EmojiImage::image))
+                .filter(e -> isYellowFace(new RgbImage(64, 64, ds.rgb(e, 64)))).limit(faces).toList();
+        System.err.printf(java.util.Locale.ROOT, "%d %s faces pass the yellow-face rule%n", held.size(), split);
         List<Case> cases = new ArrayList<>();
-        for (EmojiImage e : held.subList(0, Math.min(faces, held.size()))) {
+        for (EmojiImage e : held) {
             RgbImage img = new RgbImage(m.sampleSize(), m.sampleSize(), ds.rgb(e, m.sampleSize()));
             LabelMap original = pc.segment(m, ImageTensors.toTensor(img), seed);
             for (ScriptedEdits.Edit edit : ScriptedEdits.forMap(original)) {
@@ -118,12 +160,33 @@ final class EvalPixelguideCommand implements Runnable {
         return cases;
     }
 
-    private Map<String, Object> runCase(PixelDiffusionModel m, PixelClassifiers pc, Case c, HtmlReport html) {
+    private Split wantedSplit() {
+        if (faces < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--faces must be at least 1");
+        }
+        return switch (split.toLowerCase(java.util.Locale.ROOT)) {
+            case "validation" -> Split.VALIDATION;
+            case "test" -> Split.TEST;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--split must be "
+                    + "validation or test (the train split's faces trained the classifiers), found '" + split + "'");
+        };
+    }
+
+    /** Whether the colour rules find a face: at least {@link #MIN_FACE_SHARE} of the map is face yellow. */
+    static boolean isYellowFace(RgbImage image64) {
+        LabelMap rules = EditScores.byRules(image64, 32);
+        return rules.count(FaceClass.FACE) >= MIN_FACE_SHARE * rules.classes().length;
+    }
+
+    private Map<String, Object> runCase(PixelDiffusionModel m, PixelClassifiers pc, Case c, HtmlReport html,
+                                        List<RgbImage> edits, List<RgbImage> baselines) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("face", c.face());
         row.put("edit", c.edit());
         row.put("roi_pixels", c.roi().count());
         row.put("large_roi", PixelGuide.isLargeRoi(c.roi()));
+        // the two judges' agreement before any edit: the rules on the input against the classifiers' map
+        row.put("rules_agreement_input", EditScores.accuracyInsideByRules(c.image(), c.original(), c.roi()));
         PixelGuide.Options o = defaults(c, true, seed);
         long t0 = System.nanoTime();
         RgbImage edited = edit(m, pc, c, o);
@@ -136,6 +199,8 @@ final class EvalPixelguideCommand implements Runnable {
                     Tensors.generator(seed), LoopHooks.NONE));
         }
         score(row, "sd_", pc, m, c, baseline);
+        edits.add(edited);
+        baselines.add(baseline);
         html.images(List.of(c.image(), c.original().toImage(), c.target().toImage(), roiImage(c.roi()), edited, painted,
                 baseline), List.of(c.face(), "original map", c.edit(), "ROI", "pixelguide", "painted", "SDEdit 0.5"), 3);
         return row;
@@ -158,6 +223,7 @@ final class EvalPixelguideCommand implements Runnable {
         row.put(prefix + "mae_outside", Metrics.mae(c.image(), img, c.roi(), true));
         row.put(prefix + "psnr_outside", Metrics.psnr(c.image(), img, 1.0, c.roi(), true));
         row.put(prefix + "accuracy_inside", EditScores.accuracyInside(pc, m, img, c.target(), c.roi(), seed));
+        row.put(prefix + "accuracy_inside_rules", EditScores.accuracyInsideByRules(img, c.target(), c.roi()));
     }
 
     /** The image with every pixel the edit changed painted in its target class's palette colour. */
@@ -186,7 +252,7 @@ final class EvalPixelguideCommand implements Runnable {
 
     static Map<String, Object> summary(List<Map<String, Object>> rows, String prefix) {
         Map<String, Object> s = new LinkedHashMap<>();
-        for (String k : List.of("mae_outside", "psnr_outside", "accuracy_inside", "seconds")) {
+        for (String k : List.of("mae_outside", "psnr_outside", "accuracy_inside", "accuracy_inside_rules", "seconds")) {
             double[] v = rows.stream().filter(r -> r.containsKey(prefix + k))
                     .mapToDouble(r -> Math.min(100, ((Number) r.get(prefix + k)).doubleValue())).toArray();
             if (v.length > 0) {
@@ -194,6 +260,23 @@ final class EvalPixelguideCommand implements Runnable {
             }
         }
         return s;
+    }
+
+    /** Per scripted edit: count, mean ROI size and both methods' accuracies by both judges. */
+    static Map<String, Object> perEdit(List<Map<String, Object>> rows) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String edit : rows.stream().map(r -> (String) r.get("edit")).distinct().toList()) {
+            List<Map<String, Object>> of = rows.stream().filter(r -> edit.equals(r.get("edit"))).toList();
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("n", of.size());
+            e.put("roi_pixels", of.stream().mapToDouble(r -> ((Number) r.get("roi_pixels")).doubleValue()).average().orElse(0));
+            for (String k : List.of("pg_accuracy_inside", "pg_accuracy_inside_rules", "sd_accuracy_inside",
+                    "sd_accuracy_inside_rules")) {
+                e.put(k, of.stream().mapToDouble(r -> ((Number) r.get(k)).doubleValue()).average().orElse(Double.NaN));
+            }
+            out.put(edit, e);
+        }
+        return out;
     }
 
     private Map<String, Object> fullVsRespaced(PixelDiffusionModel m, PixelClassifiers pc, List<Case> subset) {

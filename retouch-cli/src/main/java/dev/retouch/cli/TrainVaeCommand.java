@@ -25,13 +25,17 @@ import java.util.Map;
                 + "KL term, measure its latent scaling factor and its test-split PSNR/SSIM. Checkpoints go to --out; "
                 + "the final model to --out/model.",
         footer = {"", "Example:", "  bin/retouch train vae --steps 6000 --out runs/vae",
-                "  bin/retouch train vae --steps 6000 --out runs/vae --resume   # continue after an interruption"})
+                "  bin/retouch train vae --steps 6000 --out runs/vae --resume   # continue after an interruption",
+                "  bin/retouch train vae --init emoji-vae --decoder-only --crop 64 --steps 1500 --out runs/vae-dec"})
 final class TrainVaeCommand implements Runnable {
     @Mixin
     Common common;
 
     @Mixin
     TrainRun run;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--steps", defaultValue = "6000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -52,23 +56,44 @@ final class TrainVaeCommand implements Runnable {
             + "trains on whole images (default: ${DEFAULT-VALUE}).")
     int crop;
 
+    @Option(names = "--init", paramLabel = "MODEL", description = "Start from this autoencoder model directory (or "
+            + "shipped model name) instead of random weights; its config is kept.")
+    String init;
+
+    @Option(names = "--decoder-only", description = "Freeze the encoder (needs --init): only the decoder learns, "
+            + "without the KL term, so the latent space, its scaling factor and every latent model trained on it stay "
+            + "valid.")
+    boolean decoderOnly;
+
     @Override
     public void run() {
         common.apply();
+        if (decoderOnly && init == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--decoder-only needs --init: there is no encoder to keep in a fresh autoencoder");
+        }
         run.checkFresh();
-        AutoencoderKLConfig config = AutoencoderKLConfig.emoji();
-        AutoencoderKL vae = new AutoencoderKL(config);
-        vae.initialize(dev.retouch.core.tensor.Tensors.generator(run.seed));
+        java.nio.file.Path initDir = init == null ? null : Models.resolve(init);
+        AutoencoderKL vae;
+        if (initDir != null) {
+            vae = AutoencoderKL.load(initDir);
+            System.err.println("initialised from " + initDir);
+        } else {
+            vae = new AutoencoderKL(AutoencoderKLConfig.emoji());
+            vae.initialize(dev.retouch.core.tensor.Tensors.generator(run.seed));
+        }
+        AutoencoderKLConfig config = vae.config();
         EmojiDataset dataset = EmojiDataset.load();
         Tensor train = EmojiData.tensor(dataset, config.sampleSize(), Split.TRAIN);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d images of %d×%d%n", vae.parameterCount(),
                 train.size(0), config.sampleSize(), config.sampleSize());
         TrainConfig tc = new TrainConfig(steps, batch, lr, 200, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
-        Trainer trainer = new Trainer(new VaeTask(vae, train, ssimWeight, klWeight, crop), tc, run.out);
+        Trainer trainer = new Trainer(new VaeTask(vae, train, ssimWeight, klWeight, crop, decoderOnly), tc, run.out);
         Trainer.Result r = run.run(trainer, "train vae", steps);
         vae.loadStateDict(trainer.finalWeights(), true);
         vae.eval();
-        double scale = VaeScores.scalingFactor(vae, train, 64);
+        // a frozen encoder leaves the latents, and so the scaling factor, exactly as they were
+        double scale = decoderOnly ? config.scalingFactor() : VaeScores.scalingFactor(vae, train, 64);
         Tensor test = EmojiData.tensor(dataset, config.sampleSize(), Split.TEST);
         VaeScores.Result scores = VaeScores.evaluate(vae, test, 64);
         AutoencoderKLConfig saved = config.withScalingFactor(scale);
@@ -92,11 +117,11 @@ final class TrainVaeCommand implements Runnable {
                 `AutoencoderKL` (diffusers layout), %d×%d×%d ↔ %d×%d×%d latents, block channels %s, %d resnet(s) per
                 encoder level, %,d parameters. Trained on the %d train-split Noto emoji images (composited on
                 white) with L1 + %.2f·(1 − SSIM) + %.0e·KL per element, random horizontal flips and %d×%d crops. Weights: EMA (decay
-                %.4f), stored as fp16.
+                %.4f), stored as fp16.%s
 
                 Command (reproduces this run with the same seed on the same machine):
 
-                    bin/retouch train vae --steps %d --batch %d --lr %s --ssim-weight %s --kl-weight %s --crop %d \\
+                    bin/retouch train vae --steps %d --batch %d --lr %s --ssim-weight %s --kl-weight %s --crop %d%s \\
                         --seed %d --checkpoint-every %d --out %s
 
                 Steps: %d; wall time: %.0f s (%.1f h) on the 2-core CPU machine, batch %d, AdamW lr %s with %d warm-up
@@ -113,9 +138,21 @@ final class TrainVaeCommand implements Runnable {
                 %s
                 """, c.inChannels(), c.sampleSize(), c.sampleSize(), c.latentChannels(), c.latentSize(), c.latentSize(),
                 c.blockOutChannels(), c.layersPerBlock(), vae.parameterCount(), images, ssimWeight, klWeight, crop, crop,
-                tc.emaDecay(), r.steps(), tc.batchSize(), lr, ssimWeight, klWeight, crop, run.seed, run.checkpointEvery, run.out,
+                tc.emaDecay(), initParagraph(), r.steps(), tc.batchSize(), lr, ssimWeight, klWeight, crop,
+                init == null ? "" : " --init " + init + (decoderOnly ? " --decoder-only" : ""), run.seed, run.checkpointEvery, run.out,
                 r.steps(), seconds, seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
                 Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
                 scale, scores.n(), scores.psnr(), scores.ssim(), LossCurve.markdown(loss, 10));
+    }
+
+    private String initParagraph() {
+        if (init == null) {
+            return "";
+        }
+        return "\n\nInitialised from `" + init + "` (its own card says how it was trained)" + (decoderOnly
+                ? "; only the decoder and post_quant_conv learnt (encoder frozen, no KL term), so the latent space and "
+                + "its scaling factor are exactly the initial model's and latent models trained on it stay valid."
+                : "; every weight learnt, so the latent space moved: latent models trained on the initial one must be "
+                + "retrained.");
     }
 }

@@ -7,6 +7,7 @@ import dev.retouch.diffusion.vae.AutoencoderKL;
 import dev.retouch.diffusion.vae.DiagonalGaussian;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -18,6 +19,10 @@ import org.bytedeco.pytorch.global.torch;
  * alone blurs; the KL is per pixel element (as LDM's sum-over-elements KL divided by the image size) and small,
  * so the latent space stays smooth without costing detail. Random horizontal flips and, optionally, random
  * grid-aligned crops (the network is convolutional; crops cut the cost per image by (side / crop)²).
+ *
+ * <p>With {@code decoderOnly} the encoder runs without gradients, so only the decoder (and post_quant_conv) learns
+ * and the KL term, a function of the encoder alone, is left out: the latent space, and with it any latent diffusion
+ * model trained on it, stays valid (Stable Diffusion's ft-MSE decoder was refined the same way).
  */
 public final class VaeTask implements TrainingTask {
     private final AutoencoderKL vae;
@@ -25,12 +30,19 @@ public final class VaeTask implements TrainingTask {
     private final double ssimWeight;
     private final double klWeight;
     private final int crop;
+    private final boolean decoderOnly;
+
+    /** The full objective: encoder and decoder both learn. */
+    public VaeTask(AutoencoderKL vae, Tensor data, double ssimWeight, double klWeight, int crop) {
+        this(vae, data, ssimWeight, klWeight, crop, false);
+    }
 
     /**
      * @param crop side of the random square crops trained on (a multiple of the autoencoder's downsampling factor,
      *             so crops stay aligned with the latent grid), or the image side for whole images
+     * @param decoderOnly freeze the encoder: train the decoder on its posterior samples, without the KL term
      */
-    public VaeTask(AutoencoderKL vae, Tensor data, double ssimWeight, double klWeight, int crop) {
+    public VaeTask(AutoencoderKL vae, Tensor data, double ssimWeight, double klWeight, int crop, boolean decoderOnly) {
         int f = vae.config().downsamplingFactor();
         if (crop < 16 || crop > data.size(2) || crop % f != 0) {
             throw new IllegalArgumentException("crop " + crop + " must be a multiple of " + f + " in [16, "
@@ -41,6 +53,7 @@ public final class VaeTask implements TrainingTask {
         this.ssimWeight = ssimWeight;
         this.klWeight = klWeight;
         this.crop = crop;
+        this.decoderOnly = decoderOnly;
     }
 
     @Override
@@ -56,10 +69,22 @@ public final class VaeTask implements TrainingTask {
         Tensor coin = Tensors.rand(gen, batchSize, 1, 1, 1).lt(Tensors.s(0.5)).to(torch.ScalarType.Float);
         x = x.mul(coin).add(x.flip(3).mul(coin.neg().add(Tensors.s(1))));
         x = randomCrop(x, gen);
+        Tensor l1;
+        Tensor ssim;
+        if (decoderOnly) {
+            Tensor z;
+            try (NoGradGuard ignored = new NoGradGuard()) {
+                z = vae.encode(x).sample(gen);
+            }
+            Tensor y = vae.decode(z);
+            l1 = torch.l1_loss(y, x);
+            ssim = TensorSsim.ssim(toUnit(y), toUnit(x), 1.0).mean();
+            return l1.add(ssim.neg().add(Tensors.s(1)).mul(Tensors.s(ssimWeight)));
+        }
         DiagonalGaussian q = vae.encode(x);
         Tensor y = vae.decode(q.sample(gen));
-        Tensor l1 = torch.l1_loss(y, x);
-        Tensor ssim = TensorSsim.ssim(toUnit(y), toUnit(x), 1.0).mean();
+        l1 = torch.l1_loss(y, x);
+        ssim = TensorSsim.ssim(toUnit(y), toUnit(x), 1.0).mean();
         Tensor kl = q.kl().mean().div(Tensors.s((double) x.numel() / batchSize));
         return l1.add(ssim.neg().add(Tensors.s(1)).mul(Tensors.s(ssimWeight))).add(kl.mul(Tensors.s(klWeight)));
     }

@@ -158,4 +158,39 @@ class AutoencoderKLTest {
                     "L1 " + before.item_double() + " → " + after.item_double());
         }
     }
+
+    @Test
+    void decoderOnlyTrainingKeepsTheEncoderAndTheLatents(@TempDir Path run) {
+        AutoencoderKL vae = tiny(7);
+        Tensor data = Tensors.rand(Tensors.generator(8), 4, 3, 1, 1).mul(Tensors.s(2)).sub(Tensors.s(1))
+                .expand(4, 3, 16, 16).contiguous();
+        Map<String, Tensor> start = new java.util.HashMap<>();
+        vae.stateDict().forEach((k, t) -> start.put(k, t.clone()));
+        Tensor latentsBefore;
+        Tensor lossBefore;
+        try (NoGradGuard g = new NoGradGuard()) {
+            latentsBefore = vae.encode(data).mode();
+            lossBefore = torch.l1_loss(vae.decode(latentsBefore), data);
+        }
+        TrainConfig tc = new TrainConfig(60, 4, 3e-3, 0, 0.0, 1.0, 0.0, 0, 0);
+        new Trainer(new VaeTask(vae, data, 0.5, 1e-3, 16, true), tc, run).run((s, t, l) -> true);
+        int decoderChanged = 0;
+        for (var e : vae.stateDict().entrySet()) {
+            boolean same = torch.equal(e.getValue(), start.get(e.getKey()));
+            if (e.getKey().startsWith("encoder.") || e.getKey().startsWith("quant_conv.")) {
+                assertTrue(same, e.getKey() + " changed although the encoder is frozen");
+            } else if (!same) {
+                decoderChanged++;
+            }
+        }
+        assertTrue(decoderChanged > 10, "only " + decoderChanged + " decoder tensors changed");
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor latentsAfter = vae.encode(data).mode();
+            assertTrue(torch.equal(latentsBefore, latentsAfter), "the latents moved");
+            // a random encoder's latents limit what a decoder alone can do: ask for a clear, not a large, gain
+            Tensor lossAfter = torch.l1_loss(vae.decode(latentsAfter), data);
+            assertTrue(lossAfter.item_double() < 0.9 * lossBefore.item_double(),
+                    "L1 " + lossBefore.item_double() + " → " + lossAfter.item_double());
+        }
+    }
 }
