@@ -52,6 +52,10 @@ final class TrainVaeCommand implements Runnable {
     @Option(names = "--kl-weight", defaultValue = "1e-3", description = "Weight of the per-element KL (default: ${DEFAULT-VALUE}).")
     double klWeight;
 
+    @Option(names = "--mse-weight", defaultValue = "0", description = "Weight of a mean-squared-error term (pixels "
+            + "in [−1, 1]); PSNR is a squared-error measure (default: ${DEFAULT-VALUE}).")
+    double mseWeight;
+
     @Option(names = "--crop", defaultValue = "32", description = "Side of the random grid-aligned training crops; 64 "
             + "trains on whole images (default: ${DEFAULT-VALUE}).")
     int crop;
@@ -88,7 +92,7 @@ final class TrainVaeCommand implements Runnable {
         System.err.printf(Locale.ROOT, "training %,d parameters on %d images of %d×%d%n", vae.parameterCount(),
                 train.size(0), config.sampleSize(), config.sampleSize());
         TrainConfig tc = new TrainConfig(steps, batch, lr, 200, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
-        Trainer trainer = new Trainer(new VaeTask(vae, train, ssimWeight, klWeight, crop, decoderOnly), tc, run.out);
+        Trainer trainer = new Trainer(new VaeTask(vae, train, ssimWeight, klWeight, crop, decoderOnly, mseWeight), tc, run.out);
         Trainer.Result r = run.run(trainer, "train vae", steps);
         vae.loadStateDict(trainer.finalWeights(), true);
         vae.eval();
@@ -116,7 +120,7 @@ final class TrainVaeCommand implements Runnable {
 
                 `AutoencoderKL` (diffusers layout), %d×%d×%d ↔ %d×%d×%d latents, block channels %s, %d resnet(s) per
                 encoder level, %,d parameters. Trained on the %d train-split Noto emoji images (composited on
-                white) with L1 + %.2f·(1 − SSIM) + %.0e·KL per element, random horizontal flips and %d×%d crops. Weights: EMA (decay
+                white) with L1 + %.2f·(1 − SSIM)%s + %.0e·KL per element, random horizontal flips and %d×%d crops. Weights: EMA (decay
                 %.4f), stored as fp16.%s
 
                 Command (reproduces this run with the same seed on the same machine):
@@ -137,9 +141,10 @@ final class TrainVaeCommand implements Runnable {
 
                 %s
                 """, c.inChannels(), c.sampleSize(), c.sampleSize(), c.latentChannels(), c.latentSize(), c.latentSize(),
-                c.blockOutChannels(), c.layersPerBlock(), vae.parameterCount(), images, ssimWeight, klWeight, crop, crop,
+                c.blockOutChannels(), c.layersPerBlock(), vae.parameterCount(), images, ssimWeight, mseWeight > 0 ? String.format(Locale.ROOT, " + %.2f·MSE", mseWeight) : "", klWeight, crop, crop,
                 tc.emaDecay(), initParagraph(), r.steps(), tc.batchSize(), lr, ssimWeight, klWeight, crop,
-                init == null ? "" : " --init " + init + (decoderOnly ? " --decoder-only" : ""), run.seed, run.checkpointEvery, run.out,
+                (mseWeight > 0 ? " --mse-weight " + mseWeight : "")
+                        + (init == null ? "" : " --init " + init + (decoderOnly ? " --decoder-only" : "")), run.seed, run.checkpointEvery, run.out,
                 r.steps(), seconds, seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
                 Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
                 scale, scores.n(), scores.psnr(), scores.ssim(), LossCurve.markdown(loss, 10));

@@ -173,7 +173,7 @@ class AutoencoderKLTest {
             lossBefore = torch.l1_loss(vae.decode(latentsBefore), data);
         }
         TrainConfig tc = new TrainConfig(60, 4, 3e-3, 0, 0.0, 1.0, 0.0, 0, 0);
-        new Trainer(new VaeTask(vae, data, 0.5, 1e-3, 16, true), tc, run).run((s, t, l) -> true);
+        new Trainer(new VaeTask(vae, data, 0.5, 1e-3, 16, true, 1.0), tc, run).run((s, t, l) -> true);
         int decoderChanged = 0;
         for (var e : vae.stateDict().entrySet()) {
             boolean same = torch.equal(e.getValue(), start.get(e.getKey()));
