@@ -110,6 +110,12 @@ final class EvalFewshotCommand implements Runnable {
             FewshotEvaluation.Scores s = FewshotEvaluation.score(held, FewshotEvaluation.editor(trained.effect(), held), features);
             rows.add(row(e.name(), e.variant(), train.size(), s, trained.seconds(), trained.steps()));
             byName.put(e.name(), s);
+            if (e.variant() != EffectVariant.PIX2PIX) {
+                rows.add(row(e.name() + " autoencoder ceiling (oracle: D(E(y)) with x's skips)", e.variant(),
+                        train.size(), FewshotEvaluation.score(held,
+                                FewshotEvaluation.autoencoderCeiling(trained.effect(), held), features),
+                        trained.seconds(), trained.steps()));
+            }
             if (e.variant() == EffectVariant.NN && e.shots() == baselineShots) {
                 rows.addAll(samplerAlternatives(e, trained, held, features));
             }

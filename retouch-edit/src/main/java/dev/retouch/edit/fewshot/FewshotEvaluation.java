@@ -1,10 +1,12 @@
 package dev.retouch.edit.fewshot;
 
+import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.EditRegions;
 import dev.retouch.core.metrics.FrechetDistance;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.data.pairs.ImagePair;
+import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +70,29 @@ public final class FewshotEvaluation {
     /** The editor of an effect: pair k is edited with seed k. */
     public static Function<Integer, RgbImage> editor(Effect effect, List<ImagePair> pairs) {
         return k -> effect.apply(pairs.get(k).before(), k);
+    }
+
+    /**
+     * The autoencoder ceiling of a latent effect (nn or one variant): pair k's true target encoded and decoded with
+     * the skips of its before image ({@link FewshotSampler#reconstructTarget}). It reads the ground truth, so it is
+     * a bound for diagnosis, not an editor.
+     *
+     * @throws IllegalArgumentException for a pix2pix effect, which has no autoencoder
+     */
+    public static Function<Integer, RgbImage> autoencoderCeiling(Effect effect, List<ImagePair> pairs) {
+        if (!(effect.network() instanceof FewshotModel model)) {
+            throw new IllegalArgumentException("a " + effect.config().variant().label() + " effect has no autoencoder");
+        }
+        int size = effect.config().imageSize();
+        model.eval();
+        return k -> {
+            try (org.bytedeco.javacpp.PointerScope ignored = new org.bytedeco.javacpp.PointerScope()) {
+                ImagePair p = pairs.get(k);
+                Tensor x = ImageTensors.toTensor(PairTensors.fit(p.before(), size));
+                Tensor y = ImageTensors.toTensor(PairTensors.fit(p.after(), size));
+                return ImageTensors.fromTensor(FewshotSampler.reconstructTarget(model, x, y));
+            }
+        };
     }
 
     /** The identity "editor" (returns the input), a floor for every metric. */

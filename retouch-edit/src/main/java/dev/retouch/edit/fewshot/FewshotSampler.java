@@ -60,6 +60,18 @@ public final class FewshotSampler {
         }
     }
 
+    /**
+     * The autoencoder's ceiling for targets y_j: D(E(y_j)) with the skips of x_j and no injected noise, i.e. the
+     * output M_y would give if its prediction of E(y_j) were exact. An oracle (it reads y_j), for diagnosis only.
+     */
+    public static Tensor reconstructTarget(FewshotModel model, Tensor xj, Tensor yj) {
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            SkipAutoencoder ae = model.autoencoder();
+            Tensor y = ae.decode(ae.encode(yj).latent(), ae.encode(xj).skips(), null);
+            return y.clamp(new ScalarOptional(Tensors.s(-1)), new ScalarOptional(Tensors.s(1)));
+        }
+    }
+
     /** The source images (s × (k·B, 3, H, W)), their latents side by side ((k·B, s·c, h, w)), their indices. */
     private record Sources(List<Tensor> images, Tensor latents, int[][] indices) {
     }

@@ -64,6 +64,26 @@ class FewshotEffectTest {
     }
 
     @Test
+    void autoencoderCeilingDecodesTheTargetWithTheInputsSkipsAndNoNoise() {
+        Effect e = effect(EffectVariant.NN);
+        List<ImagePair> pairs = FewshotFixtures.disks(3, 16, 41);
+        ImagePair p = pairs.get(0);
+        ImagePair otherTarget = new ImagePair("t", p.before(), pairs.get(1).after());
+        ImagePair otherInput = new ImagePair("i", pairs.get(2).before(), p.after());
+        var ceiling = FewshotEvaluation.autoencoderCeiling(e, List.of(p, otherTarget, otherInput, p));
+        RgbImage base = ceiling.apply(0);
+        assertEquals(base, ceiling.apply(3), "no injected noise: the same pair gives the same image");
+        assertEquals(16, base.width());
+        assertNotEquals(base, ceiling.apply(1), "the latent is the target's");
+        assertNotEquals(base, ceiling.apply(2), "the skips are the input's");
+        FewshotEvaluation.Scores s = FewshotEvaluation.score(List.of(p), FewshotEvaluation.autoencoderCeiling(e,
+                List.of(p)), null);
+        assertTrue(s.psnr() > 0 && s.psnr() < 100, "scored against the true target: " + s.psnr());
+        assertThrows(IllegalArgumentException.class,
+                () -> FewshotEvaluation.autoencoderCeiling(effect(EffectVariant.PIX2PIX), pairs));
+    }
+
+    @Test
     void resultNamesTheSourcePairsOfEveryChain() {
         Effect e = effect(EffectVariant.NN);
         RgbImage input = FewshotFixtures.disks(1, 16, 99).get(0).before();
