@@ -5,6 +5,7 @@ import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.AtomicFiles;
 import dev.retouch.core.io.Json;
+import dev.retouch.core.metrics.TradeOff;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.data.Split;
@@ -43,7 +44,10 @@ import java.util.function.Supplier;
                 + "then edit with fixed prompts. Scores: SSIM and emoji-clip image similarity to the source "
                 + "(fidelity), emoji-clip text-image score of the edit prompt (alignment), for SINE, SINE with the "
                 + "no-patches model, the fine-tuned model alone, SDEdit at 0.5 and 0.8 and the pretrained model "
-                + "alone; sweeps over K and v; outputs at other sizes with and without the positional embedding.",
+                + "alone; whether each SINE variant is above, below or across each baseline on the fidelity/"
+                + "alignment plane; sweeps over K and v; outputs at other sizes with and without the positional "
+                + "embedding. Models already fine-tuned in OUT/models by an earlier run with the same settings "
+                + "are reused.",
         footer = {"", "Example:", "  bin/retouch eval sine --model emoji-ldm --emojis 3 --out out/eval-sine"})
 final class EvalSineCommand implements Runnable {
     static final String CLASS = "face";
@@ -125,6 +129,7 @@ final class EvalSineCommand implements Runnable {
         report.put("sampler", "ddim " + steps + " steps, guidance " + guidance + ", v "
                 + SineRequest.DEFAULT_V + ", K " + SineRequest.DEFAULT_K);
         report.put("methods", means(methods));
+        report.put("verdicts", verdicts(methods));
         report.put("sweeps", means(sweeps));
         report.put("any_resolution", means(sizes));
         report.put("seconds", CliSupport.seconds(t0));
@@ -133,6 +138,7 @@ final class EvalSineCommand implements Runnable {
                 + "fidelity = SSIM and emoji-clip image similarity to the source, alignment = emoji-clip text-image "
                 + "score of the edit prompt (means).");
         table(html, "Methods", methods);
+        verdictTable(html, verdicts(methods));
         table(html, "Sweeps over K (v = 0.7) and v (K = 400), first edit prompt", sweeps);
         table(html, "Other sizes (no SSIM: sizes differ)", sizes);
         html.write();
@@ -148,14 +154,50 @@ final class EvalSineCommand implements Runnable {
     private SineModel finetune(LatentDiffusion ld, Path baseDir, RgbImage src, Variant variant, int index) {
         int n = finetuneSteps != null ? finetuneSteps : variant == Variant.PATCHES ? SineFinetune.DEFAULT_STEPS_PATCHES
                 : SineFinetune.DEFAULT_STEPS_NO_PATCHES;
-        Path dir = out.resolve("models").resolve(index + "-" + variant.name().toLowerCase(Locale.ROOT));
+        Path dir = out.resolve("models").resolve(index + "-" + variant.name().toLowerCase(Locale.ROOT) + "-seed" + seed);
         String baseRef = dir.toAbsolutePath().normalize().relativize(baseDir.toAbsolutePath().normalize()).toString();
+        SineModel done = reusable(dir, variant, n, baseRef, baseDir);
+        if (done != null) {
+            System.err.println("eval sine: reusing " + dir + " (delete it to fine-tune again)");
+            return done;
+        }
         SineFinetune ft = new SineFinetune(ld, CliSupport.tensor(src), CLASS, variant, baseRef,
                 SineFinetune.trainConfig(n, SineFinetune.DEFAULT_BATCH, SineFinetune.DEFAULT_LEARNING_RATE, 0, seed + index),
                 dir.resolve(FinetuneSineCommand.RUN), CliSupport::warn);
         ft.trainer().run(Progress.stderr("finetune " + index + " " + variant, n));
-        ft.save(dir, "# SINE model for eval sine (source " + index + ", " + variant + ", " + n + " steps)\n");
-        return ft.model();
+        ft.save(dir, "# SINE model for eval sine (source " + index + ", " + variant + ", " + n + " steps, seed "
+                + (seed + index) + ")\n");
+        return SineModel.load(dir); // the stored (fp16) weights, as `edit sine --tuned` and a later reuse see them
+    }
+
+    /**
+     * The model already fine-tuned in {@code dir} by an earlier run with the same variant, steps, seed (in the
+     * directory's name) and base, written after every file of the base; null when there is none or it differs.
+     */
+    static SineModel reusable(Path dir, Variant variant, int steps, String baseRef, Path baseDir) {
+        if (!java.nio.file.Files.isRegularFile(dir.resolve(dev.retouch.core.io.ModelDirectory.CONFIG))) {
+            return null;
+        }
+        SineModel m = SineModel.load(dir);
+        dev.retouch.edit.sine.SineConfig c = m.config();
+        if (c.variant() != variant || c.steps() != steps || !c.base().equals(baseRef)) {
+            return null;
+        }
+        return newestModification(dir) > newestModification(baseDir) ? m : null;
+    }
+
+    private static long newestModification(Path root) {
+        try (var files = java.nio.file.Files.walk(root)) {
+            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return java.nio.file.Files.getLastModifiedTime(f).toMillis();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).max().orElse(0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private SineRequest request(String prompt, int w, int h, boolean positional) {
@@ -276,6 +318,60 @@ final class EvalSineCommand implements Runnable {
         RgbImage r = img.width() == c && img.height() == c ? img
                 : img.width() >= c && img.height() >= c ? Resize.area(img, c, c) : Resize.bilinear(img, c, c);
         return ClipModel.normalize(ld.clip().model().imageFeatures(CliSupport.tensor(r)));
+    }
+
+    /** The two SINE variants, and the baselines each is compared with (SDEdit as one curve over its strengths). */
+    static final Map<String, List<String>> BASELINES = baselines();
+
+    private static Map<String, List<String>> baselines() {
+        Map<String, List<String>> b = new LinkedHashMap<>();
+        b.put("fine-tuned only", List.of("fine-tuned only"));
+        b.put("SDEdit (0.5 to 0.8)", List.of("SDEdit 0.5", "SDEdit 0.8"));
+        b.put("pretrained only", List.of("pretrained only"));
+        b.put("SINE w/o pos (no-patches model)", List.of("SINE w/o pos (no-patches model)"));
+        return b;
+    }
+
+    /**
+     * For SINE and its no-patches variant against each other method, the {@link TradeOff} verdict with fidelity
+     * measured as emoji-clip image similarity and as SSIM, alignment as the emoji-clip text score (means over the
+     * cases): method → baseline → fidelity measure → better / worse / trade.
+     */
+    static Map<String, Map<String, Map<String, String>>> verdicts(Map<String, List<Score>> methods) {
+        Map<String, Map<String, Map<String, String>>> out = new LinkedHashMap<>();
+        for (String method : List.of("SINE", "SINE w/o pos (no-patches model)")) {
+            Map<String, Map<String, String>> byBaseline = new LinkedHashMap<>();
+            BASELINES.forEach((baseline, settings) -> {
+                if (baseline.equals(method) || !methods.containsKey(method)) {
+                    return;
+                }
+                Map<String, String> byAxis = new LinkedHashMap<>();
+                for (String axis : List.of("clip_image", "ssim")) {
+                    TradeOff.Point m = point(methods.get(method), axis);
+                    List<TradeOff.Point> curve = settings.stream().map(n -> point(methods.get(n), axis)).toList();
+                    byAxis.put(axis, TradeOff.compare(m, curve).label());
+                }
+                byBaseline.put(baseline, byAxis);
+            });
+            out.put(method, byBaseline);
+        }
+        return out;
+    }
+
+    private static TradeOff.Point point(List<Score> scores, String fidelity) {
+        double f = scores.stream().mapToDouble(fidelity.equals("ssim") ? Score::ssim : Score::clipImage).average()
+                .orElseThrow();
+        return new TradeOff.Point(f, scores.stream().mapToDouble(Score::clipText).average().orElseThrow());
+    }
+
+    private static void verdictTable(HtmlReport html, Map<String, Map<String, Map<String, String>>> verdicts) {
+        List<List<Object>> rows = new ArrayList<>();
+        verdicts.forEach((method, byBaseline) -> byBaseline.forEach((baseline, byAxis) ->
+                rows.add(List.of(method, baseline, byAxis.get("clip_image"), byAxis.get("ssim")))));
+        html.section("Trade-off verdicts", "Is the method above the baseline (better), below it (worse), or neither "
+                + "(trade: more of one, less of the other)? SDEdit is one curve through its two strengths, "
+                + "interpolated linearly; alignment is the clip text score.");
+        html.table(List.of("method", "against", "fidelity = clip image sim", "fidelity = SSIM"), rows);
     }
 
     private static Map<String, Object> means(Map<String, List<Score>> scores) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.ModelDirectory;
+import dev.retouch.core.metrics.TradeOff;
 import dev.retouch.data.emoji.EmojiCache;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +125,35 @@ class SineCommandsTest {
         assertTrue(j.get("sweeps").has("K = 400") && j.get("sweeps").has("v = 1.0"), r::describe);
         assertTrue(j.get("any_resolution").size() == 9, r::describe);
         assertTrue(Files.isRegularFile(o.resolve("report.json")) && Files.isRegularFile(o.resolve("index.html")));
+        JsonNode v = j.get("verdicts");
+        assertEquals(java.util.Set.of("fine-tuned only", "SDEdit (0.5 to 0.8)", "pretrained only",
+                "SINE w/o pos (no-patches model)"), java.util.Set.copyOf(names(v.get("SINE"))), r::describe);
+        assertEquals(3, v.get("SINE w/o pos (no-patches model)").size(), r::describe);
+        // the verdict against the fine-tuned model alone, recomputed from the reported means
+        JsonNode sine = j.get("methods").get("SINE");
+        JsonNode ft = j.get("methods").get("fine-tuned only");
+        String expected = TradeOff.compare(new TradeOff.Point(sine.get("clip_image").asDouble(),
+                        sine.get("clip_text").asDouble()), List.of(new TradeOff.Point(ft.get("clip_image").asDouble(),
+                        ft.get("clip_text").asDouble()))).label();
+        assertEquals(expected, v.get("SINE").get("fine-tuned only").get("clip_image").asText(), r::describe);
+
+        // a second run over the same directory reuses both fine-tuned models and reproduces every score
+        CliRun again = CliRun.run("eval", "sine", "--model", ldm.toString(), "--emojis", "1", "--finetune-steps", "1",
+                "--steps", "1", "--out", o.toString(), "--json");
+        assertEquals(0, again.code(), again::describe);
+        assertEquals(2, again.err().split("eval sine: reusing", -1).length - 1, again::describe);
+        assertEquals(j.get("methods"), again.json().get("methods"));
+        // another seed is another model
+        CliRun seed = CliRun.run("eval", "sine", "--model", ldm.toString(), "--emojis", "1", "--finetune-steps", "1",
+                "--steps", "1", "--seed", "3", "--out", o.toString());
+        assertEquals(0, seed.code(), seed::describe);
+        assertFalse(seed.err().contains("reusing"), seed::describe);
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> n = new ArrayList<>();
+        object.fieldNames().forEachRemaining(n::add);
+        return n;
     }
 
     @Test
