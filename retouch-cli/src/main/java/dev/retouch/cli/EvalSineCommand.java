@@ -115,7 +115,7 @@ final class EvalSineCommand implements Runnable {
             RgbImage src = new RgbImage(ld.imageSize(), ld.imageSize(), dataset.rgb(e, ld.imageSize()));
             SineModel patches = finetune(ld, baseDir, src, Variant.PATCHES, i);
             SineModel whole = finetune(ld, baseDir, src, Variant.NO_PATCHES, i);
-            compare(ld, src, name(e), patches, whole, methods, html);
+            compare(ld, src, name(e), patches, whole, methods, sweeps, html);
             sweep(ld, src, patches, sweeps);
             anyResolution(ld, src, name(e), patches, whole, sizes, html);
         }
@@ -131,6 +131,7 @@ final class EvalSineCommand implements Runnable {
         report.put("methods", means(methods));
         report.put("verdicts", verdicts(methods));
         report.put("sweeps", means(sweeps));
+        report.put("sweep_verdicts", sweepVerdicts(sweeps));
         report.put("any_resolution", means(sizes));
         report.put("seconds", CliSupport.seconds(t0));
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(report));
@@ -139,7 +140,8 @@ final class EvalSineCommand implements Runnable {
                 + "score of the edit prompt (means).");
         table(html, "Methods", methods);
         verdictTable(html, verdicts(methods));
-        table(html, "Sweeps over K (v = 0.7) and v (K = 400), first edit prompt", sweeps);
+        table(html, "Sweeps over K (v = 0.7) and v (K = 400), first edit prompt, with SDEdit on the same cases", sweeps);
+        sweepVerdictTable(html, sweepVerdicts(sweeps));
         table(html, "Other sizes (no SSIM: sizes differ)", sizes);
         html.write();
         CliSupport.print(common, report);
@@ -211,7 +213,7 @@ final class EvalSineCommand implements Runnable {
     }
 
     private void compare(LatentDiffusion ld, RgbImage src, String caption, SineModel patches, SineModel whole,
-                         Map<String, List<Score>> methods, HtmlReport html) {
+                         Map<String, List<Score>> methods, Map<String, List<Score>> sweeps, HtmlReport html) {
         int s = ld.imageSize();
         for (String prompt : EDITS) {
             SineRequest r = request(prompt, s, s, true);
@@ -231,7 +233,11 @@ final class EvalSineCommand implements Runnable {
             List<RgbImage> row = new ArrayList<>(List.of(src));
             List<String> caps = new ArrayList<>(List.of(caption));
             outs.forEach((name, img) -> {
-                methods.computeIfAbsent(name, k -> new ArrayList<>()).add(score(ld, src, img, prompt));
+                Score sc = score(ld, src, img, prompt);
+                methods.computeIfAbsent(name, k -> new ArrayList<>()).add(sc);
+                if (prompt.equals(EDITS.get(0)) && SDEDIT.contains(name)) {
+                    sweeps.computeIfAbsent(name, k -> new ArrayList<>()).add(sc); // the sweeps' baseline, same cases
+                }
                 row.add(img);
                 caps.add(name);
             });
@@ -321,12 +327,13 @@ final class EvalSineCommand implements Runnable {
     }
 
     /** The two SINE variants, and the baselines each is compared with (SDEdit as one curve over its strengths). */
+    static final List<String> SDEDIT = List.of("SDEdit 0.5", "SDEdit 0.8");
     static final Map<String, List<String>> BASELINES = baselines();
 
     private static Map<String, List<String>> baselines() {
         Map<String, List<String>> b = new LinkedHashMap<>();
         b.put("fine-tuned only", List.of("fine-tuned only"));
-        b.put("SDEdit (0.5 to 0.8)", List.of("SDEdit 0.5", "SDEdit 0.8"));
+        b.put("SDEdit (0.5 to 0.8)", SDEDIT);
         b.put("pretrained only", List.of("pretrained only"));
         b.put("SINE w/o pos (no-patches model)", List.of("SINE w/o pos (no-patches model)"));
         return b;
@@ -356,6 +363,37 @@ final class EvalSineCommand implements Runnable {
             out.put(method, byBaseline);
         }
         return out;
+    }
+
+    /**
+     * Every K and v setting of SINE against the SDEdit curve on the same cases (the first edit prompt): setting →
+     * fidelity measure → better / worse / trade. Does some setting of SINE's knobs reach above SDEdit?
+     */
+    static Map<String, Map<String, String>> sweepVerdicts(Map<String, List<Score>> sweeps) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        if (!sweeps.keySet().containsAll(SDEDIT)) {
+            return out;
+        }
+        sweeps.forEach((setting, scores) -> {
+            if (SDEDIT.contains(setting)) {
+                return;
+            }
+            Map<String, String> byAxis = new LinkedHashMap<>();
+            for (String axis : List.of("clip_image", "ssim")) {
+                List<TradeOff.Point> curve = SDEDIT.stream().map(n -> point(sweeps.get(n), axis)).toList();
+                byAxis.put(axis, TradeOff.compare(point(scores, axis), curve).label());
+            }
+            out.put(setting, byAxis);
+        });
+        return out;
+    }
+
+    private static void sweepVerdictTable(HtmlReport html, Map<String, Map<String, String>> verdicts) {
+        List<List<Object>> rows = new ArrayList<>();
+        verdicts.forEach((setting, byAxis) -> rows.add(List.of("SINE, " + setting, byAxis.get("clip_image"),
+                byAxis.get("ssim"))));
+        html.section("Sweep settings against SDEdit (0.5 to 0.8), first edit prompt", "");
+        html.table(List.of("setting", "fidelity = clip image sim", "fidelity = SSIM"), rows);
     }
 
     private static TradeOff.Point point(List<Score> scores, String fidelity) {

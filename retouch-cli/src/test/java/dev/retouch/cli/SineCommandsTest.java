@@ -123,6 +123,10 @@ class SineCommandsTest {
         assertTrue(j.get("methods").has("SINE") && j.get("methods").has("SDEdit 0.5")
                 && j.get("methods").has("pretrained only") && j.get("methods").has("fine-tuned only"), r::describe);
         assertTrue(j.get("sweeps").has("K = 400") && j.get("sweeps").has("v = 1.0"), r::describe);
+        assertTrue(j.get("sweeps").has("SDEdit 0.8") && j.get("sweeps").get("SDEdit 0.8").get("n").asInt() == 1, r::describe);
+        assertEquals(12, j.get("sweep_verdicts").size(), r::describe);
+        assertTrue(List.of("better", "worse", "trade").contains(j.get("sweep_verdicts").get("v = 0.5").get("ssim").asText()),
+                r::describe);
         assertTrue(j.get("any_resolution").size() == 9, r::describe);
         assertTrue(Files.isRegularFile(o.resolve("report.json")) && Files.isRegularFile(o.resolve("index.html")));
         JsonNode v = j.get("verdicts");
