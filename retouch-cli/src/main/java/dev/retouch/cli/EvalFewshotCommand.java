@@ -40,7 +40,8 @@ import java.util.function.Function;
                 + "(union and per image), emoji-clip Fréchet distance when models/emoji-clip exists, and edit time, "
                 + "plus sampler alternatives for (a) and the identity as a floor. Trained effects are kept in "
                 + "OUT/models and reused (an interrupted training resumes from OUT/runs).",
-        footer = {"", "Example:", "  bin/retouch eval fewshot --tone 5 --steps 5000 --out out/eval-fewshot"})
+        footer = {"", "Examples:", "  bin/retouch eval fewshot --tone 5 --steps 5000 --out out/eval-fewshot",
+                "  bin/retouch eval fewshot --effect skin-tone-5 --out out/eval-skin-tone-5   # score a trained effect"})
 final class EvalFewshotCommand implements Runnable {
     @Mixin
     Common common;
@@ -79,6 +80,11 @@ final class EvalFewshotCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--effect", split = ",", paramLabel = "EFFECT", description = "Score these trained effects "
+            + "(directories or shipped names, e.g. skin-tone-5) instead of training: each gets its row and, for the "
+            + "latent variants, its autoencoder ceiling. An effect trained on any held-out pair is refused.")
+    List<String> effects;
+
     /** One model of the benchmark. */
     record Entry(String name, EffectVariant variant, int shots) {
     }
@@ -90,6 +96,10 @@ final class EvalFewshotCommand implements Runnable {
         CliSupport.requireRange("--baseline-shots", baselineShots, 2, 10_000);
         shots.forEach(s -> CliSupport.requireRange("--shots", s, 2, 10_000));
         SkinTone t = SkinTonePairSets.tone(tone);
+        if (effects != null && only != null) {
+            throw new CliSupport.UsageError("--effect scores given effects; it cannot be combined with --only");
+        }
+        List<Path> effectDirs = effects == null ? List.of() : effects.stream().map(Models::resolveEffect).toList();
         entries(); // validates --only and --skips before any work
         TrainFewshotCommand.withSkips(EffectConfig.emoji(EffectVariant.NN, 2), skips);
         CliSupport.mkdirs(out);
@@ -104,27 +114,30 @@ final class EvalFewshotCommand implements Runnable {
         rows.add(row("identity (input unchanged)", null, 0, FewshotEvaluation.score(held,
                 FewshotEvaluation.identity(held), features), 0, 0));
         Map<String, FewshotEvaluation.Scores> byName = new LinkedHashMap<>();
-        for (Entry e : entries()) {
+        for (Path dir : effectDirs) {
+            Effect effect = Effect.load(dir);
+            requireDisjoint(dir, effect, held);
+            int side = held.get(0).before().width();
+            if (effect.config().imageSize() != side) {
+                throw new CliSupport.UsageError(dir + ": the effect works at " + effect.config().imageSize() + "×"
+                        + effect.config().imageSize() + ", the held-out pairs are " + side + "×" + side);
+            }
+            Entry e = new Entry(dir.getFileName().toString(), effect.config().variant(), effect.pairs().size());
+            scoreEntry(e, new Timed(effect, Double.NaN, -1), held, features, rows, byName);
+        }
+        for (Entry e : effects == null ? entries() : List.<Entry>of()) {
             List<ImagePair> train = SkinTonePairSets.select(ds, t, Split.TRAIN, e.shots());
-            Timed trained = trainOrLoad(e, train);
-            FewshotEvaluation.Scores s = FewshotEvaluation.score(held, FewshotEvaluation.editor(trained.effect(), held), features);
-            rows.add(row(e.name(), e.variant(), train.size(), s, trained.seconds(), trained.steps()));
-            byName.put(e.name(), s);
-            if (e.variant() != EffectVariant.PIX2PIX) {
-                rows.add(row(e.name() + " autoencoder ceiling (oracle: D(E(y)) with x's skips)", e.variant(),
-                        train.size(), FewshotEvaluation.score(held,
-                                FewshotEvaluation.autoencoderCeiling(trained.effect(), held), features),
-                        trained.seconds(), trained.steps()));
-            }
-            if (e.variant() == EffectVariant.NN && e.shots() == baselineShots) {
-                rows.addAll(samplerAlternatives(e, trained, held, features));
-            }
+            scoreEntry(e, trainOrLoad(e, train), held, features, rows, byName);
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("tone", t.code() + " (" + t.label() + ")");
         report.put("held_out", heldOut + " split, " + held.size() + " pairs");
-        report.put("steps", steps);
-        report.put("batch", batch);
+        if (effects != null) {
+            report.put("effects", effectDirs.stream().map(Path::toString).toList());
+        } else {
+            report.put("steps", steps);
+            report.put("batch", batch);
+        }
         report.put("skips", skips);
         report.put("threads", common.threads);
         report.put("rows", rows);
@@ -132,6 +145,37 @@ final class EvalFewshotCommand implements Runnable {
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(report));
         writeHtml(html, report, rows, held, byName);
         CliSupport.print(common, Map.of("report", out.resolve("report.json").toString(), "targets", report.get("targets")));
+    }
+
+    /** Scores one model on the held-out pairs: its row, its autoencoder ceiling, (a)'s sampler alternatives. */
+    private void scoreEntry(Entry e, Timed trained, List<ImagePair> held, Function<List<RgbImage>, double[][]> features,
+                            List<Map<String, Object>> rows, Map<String, FewshotEvaluation.Scores> byName) {
+        FewshotEvaluation.Scores s = FewshotEvaluation.score(held, FewshotEvaluation.editor(trained.effect(), held), features);
+        rows.add(row(e.name(), e.variant(), e.shots(), s, trained.seconds(), trained.steps()));
+        byName.put(e.name(), s);
+        if (e.variant() != EffectVariant.PIX2PIX) {
+            rows.add(row(e.name() + " autoencoder ceiling (oracle: D(E(y)) with x's skips)", e.variant(), e.shots(),
+                    FewshotEvaluation.score(held, FewshotEvaluation.autoencoderCeiling(trained.effect(), held), features),
+                    trained.seconds(), trained.steps()));
+        }
+        if (effects == null && e.variant() == EffectVariant.NN && e.shots() == baselineShots) {
+            rows.addAll(samplerAlternatives(e, trained, held, features));
+        }
+    }
+
+    /** A given effect must not have trained on a held-out pair (its pairs are named by the default image's stem). */
+    private static void requireDisjoint(Path dir, Effect effect, List<ImagePair> held) {
+        java.util.Set<String> heldNames = new java.util.HashSet<>();
+        held.forEach(p -> heldNames.add(stem(p.name())));
+        List<String> overlap = effect.pairs().stream().map(p -> stem(p.name())).filter(heldNames::contains).toList();
+        if (!overlap.isEmpty()) {
+            throw new CliSupport.UsageError(dir + ": this effect trained on " + overlap.size()
+                    + " held-out pair(s) (e.g. " + overlap.get(0) + "); choose another --held-out split");
+        }
+    }
+
+    private static String stem(String name) {
+        return name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
     }
 
     private List<Entry> entries() {
@@ -224,8 +268,8 @@ final class EvalFewshotCommand implements Runnable {
         r.put("diou_per_image", s.diouPerImage());
         r.put("fd_emoji_clip", Double.isNaN(s.fd()) ? null : s.fd());
         r.put("edit_seconds", s.seconds());
-        r.put("train_seconds", trainSeconds);
-        r.put("train_steps", trainSteps);
+        r.put("train_seconds", Double.isNaN(trainSeconds) ? null : trainSeconds);
+        r.put("train_steps", trainSteps < 0 ? null : trainSteps);
         return r;
     }
 
@@ -243,18 +287,20 @@ final class EvalFewshotCommand implements Runnable {
 
     private void writeHtml(HtmlReport html, Map<String, Object> report, List<Map<String, Object>> rows,
                            List<ImagePair> held, Map<String, FewshotEvaluation.Scores> byName) {
-        html.section("Setting", report.get("tone") + "; held out: " + report.get("held_out") + "; " + steps
-                + " training steps of batch " + batch + " per model; edits use seed k for held-out pair k.");
+        html.section("Setting", report.get("tone") + "; held out: " + report.get("held_out") + "; "
+                + (effects != null ? "given effects " + report.get("effects")
+                : steps + " training steps of batch " + batch + " per model") + "; edits use seed k for held-out pair k.");
         List<List<Object>> table = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             table.add(Arrays.asList(r.get("model"), r.get("train_pairs"), r.get("psnr"), r.get("ssim"), r.get("diou"),
                     r.get("diou_per_image"), r.get("fd_emoji_clip") == null ? "-" : r.get("fd_emoji_clip"),
-                    r.get("edit_seconds"), r.get("train_seconds")));
+                    r.get("edit_seconds"), r.get("train_seconds") == null ? "-" : r.get("train_seconds")));
         }
         html.table(List.of("model", "pairs", "PSNR", "SSIM", "DIoU", "DIoU/img", "FD (emoji-clip)", "edit s", "train s"),
                 table);
         html.section("Targets", Json.toJson(report.get("targets")));
-        List<String> shown = byName.keySet().stream().filter(n -> n.endsWith("-" + baselineShots)).toList();
+        List<String> shown = effects != null ? List.copyOf(byName.keySet())
+                : byName.keySet().stream().filter(n -> n.endsWith("-" + baselineShots)).toList();
         html.section("Held-out examples", "before, truth, then " + String.join(", ", shown));
         for (int k = 0; k < Math.min(8, held.size()); k++) {
             List<RgbImage> imgs = new ArrayList<>(List.of(held.get(k).before(), held.get(k).after()));

@@ -191,4 +191,58 @@ class FewshotCommandsTest {
         assertEquals(2, CliRun.run("data", "skin-tone-pairs", "--tone", "5", "--limit", "-1", "--out",
                 dir.resolve("t").toString()).code());
     }
+
+    @Test
+    void evalScoresAGivenEffectWithItsAutoencoderCeilingWithoutTraining() throws Exception {
+        dev.retouch.data.emoji.EmojiCache cache = dev.retouch.data.emoji.EmojiCache.fromEnvironment();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cache.isPresent(), "emoji archive absent: " + cache.path());
+        Path effect = dir.resolve("emoji-untrained");
+        Effect e = Effect.create(EffectConfig.emoji(EffectVariant.NN, 2), squares(2, 64), 3);
+        e.save(effect, e.network().stateDict(), "# untrained\n");
+        Path o = dir.resolve("eval-given");
+        CliRun r = CliRun.run("eval", "fewshot", "--effect", effect.toString(), "--threads", "1", "--out", o.toString(),
+                "--json");
+        assertEquals(0, r.code(), r::describe);
+        JsonNode rep = CliRun.JSON.readTree(Files.readString(o.resolve("report.json")));
+        JsonNode rows = rep.get("rows");
+        assertEquals(3, rows.size(), r::describe);
+        assertEquals("identity (input unchanged)", rows.get(0).get("model").asText());
+        // The 35 held-out test pairs, default → dark: the identity's PSNR is the documented 16.95 dB.
+        assertEquals(16.95, rows.get(0).get("psnr").asDouble(), 0.005);
+        assertEquals("emoji-untrained", rows.get(1).get("model").asText());
+        assertEquals(2, rows.get(1).get("train_pairs").asInt());
+        assertTrue(rows.get(1).get("train_seconds").isNull() && rows.get(1).get("train_steps").isNull());
+        assertTrue(rows.get(2).get("model").asText().startsWith("emoji-untrained autoencoder ceiling"));
+        double model = rows.get(1).get("psnr").asDouble();
+        double ceiling = rows.get(2).get("psnr").asDouble();
+        assertTrue(Double.isFinite(model) && Double.isFinite(ceiling) && model != ceiling, r::describe);
+        assertEquals(List.of(effect.toString()), List.of(rep.get("effects").get(0).asText()));
+        assertFalse(Files.exists(o.resolve("models")) || Files.exists(o.resolve("runs")), "nothing is trained");
+        assertTrue(Files.isRegularFile(o.resolve("index.html")));
+    }
+
+    @Test
+    void evalRefusesAGivenEffectTrainedOnAHeldOutPairOrAtAnotherSize() throws Exception {
+        dev.retouch.data.emoji.EmojiCache cache = dev.retouch.data.emoji.EmojiCache.fromEnvironment();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cache.isPresent(), "emoji archive absent: " + cache.path());
+        dev.retouch.data.emoji.EmojiDataset ds = dev.retouch.data.emoji.EmojiDataset.load();
+        String heldName = dev.retouch.data.emoji.SkinTonePairSets.select(ds, dev.retouch.data.emoji.SkinTonePairSets.tone("5"),
+                dev.retouch.data.Split.TEST, 0).get(3).name();
+        List<ImagePair> leaky = new ArrayList<>(squares(2, 64));
+        leaky.set(1, new ImagePair(heldName, leaky.get(1).before(), leaky.get(1).after()));
+        Path effect = dir.resolve("leaky");
+        Effect e = Effect.create(EffectConfig.emoji(EffectVariant.NN, 2), leaky, 3);
+        e.save(effect, e.network().stateDict(), "# leaky\n");
+        CliRun r = CliRun.run("eval", "fewshot", "--effect", effect.toString(), "--out", dir.resolve("eval-leaky").toString());
+        assertEquals(2, r.code(), r::describe);
+        String err = onlyError(r);
+        assertTrue(err.contains(effect.toString()) && err.contains("held-out") && err.contains(heldName), err);
+        CliRun small = CliRun.run("eval", "fewshot", "--effect", nn.toString(), "--out", dir.resolve("eval-small").toString());
+        assertEquals(2, small.code(), small::describe);
+        assertTrue(onlyError(small).contains("16×16") && onlyError(small).contains("64×64"), small::describe);
+        CliRun both = CliRun.run("eval", "fewshot", "--effect", nn.toString(), "--only", "nn-20", "--out",
+                dir.resolve("eval-both").toString());
+        assertEquals(2, both.code(), both::describe);
+        assertTrue(onlyError(both).contains("--only"), both::describe);
+    }
 }
