@@ -25,10 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** {@code retouch eval fewshot}: paper 000's Tables 1 and 2 on the emoji skin-tone effect. */
@@ -102,27 +104,25 @@ final class EvalFewshotCommand implements Runnable {
         List<Path> effectDirs = effects == null ? List.of() : effects.stream().map(Models::resolveEffect).toList();
         entries(); // validates --only and --skips before any work
         TrainFewshotCommand.withSkips(EffectConfig.emoji(EffectVariant.NN, 2), skips);
-        CliSupport.mkdirs(out);
         EmojiDataset ds = EmojiDataset.load();
         if (SkinTonePairsCommand.split(heldOut) == Split.TRAIN) {
             throw new CliSupport.UsageError("--held-out must not be the training split");
         }
         List<ImagePair> held = SkinTonePairSets.select(ds, t, SkinTonePairsCommand.split(heldOut), 0);
+        Map<Path, Effect> given = new LinkedHashMap<>();
+        for (Path dir : effectDirs) {
+            given.put(dir, loadComparable(dir, held));
+        }
+        CliSupport.mkdirs(out); // after every check: a refused run leaves nothing behind
         Function<List<RgbImage>, double[][]> features = ClipFeatures.optional(clip);
         HtmlReport html = new HtmlReport(out, "fewshot benchmark: default → " + t.label() + " skin tone");
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(row("identity (input unchanged)", null, 0, FewshotEvaluation.score(held,
                 FewshotEvaluation.identity(held), features), 0, 0));
         Map<String, FewshotEvaluation.Scores> byName = new LinkedHashMap<>();
-        for (Path dir : effectDirs) {
-            Effect effect = Effect.load(dir);
-            requireDisjoint(dir, effect, held);
-            int side = held.get(0).before().width();
-            if (effect.config().imageSize() != side) {
-                throw new CliSupport.UsageError(dir + ": the effect works at " + effect.config().imageSize() + "×"
-                        + effect.config().imageSize() + ", the held-out pairs are " + side + "×" + side);
-            }
-            Entry e = new Entry(dir.getFileName().toString(), effect.config().variant(), effect.pairs().size());
+        for (var g : given.entrySet()) {
+            Effect effect = g.getValue();
+            Entry e = new Entry(g.getKey().getFileName().toString(), effect.config().variant(), effect.pairs().size());
             scoreEntry(e, new Timed(effect, Double.NaN, -1), held, features, rows, byName);
         }
         for (Entry e : effects == null ? entries() : List.<Entry>of()) {
@@ -163,19 +163,26 @@ final class EvalFewshotCommand implements Runnable {
         }
     }
 
-    /** A given effect must not have trained on a held-out pair (its pairs are named by the default image's stem). */
-    private static void requireDisjoint(Path dir, Effect effect, List<ImagePair> held) {
-        java.util.Set<String> heldNames = new java.util.HashSet<>();
-        held.forEach(p -> heldNames.add(stem(p.name())));
-        List<String> overlap = effect.pairs().stream().map(p -> stem(p.name())).filter(heldNames::contains).toList();
+    /**
+     * Loads a given effect and checks it can be scored on {@code held}: same image size, and trained on none of the
+     * held-out pairs (pair names are the default image's file stem on both sides, as PairFolder and
+     * SkinTonePairSets name them).
+     */
+    private static Effect loadComparable(Path dir, List<ImagePair> held) {
+        Effect effect = Effect.load(dir);
+        int side = held.get(0).before().width();
+        if (effect.config().imageSize() != side) {
+            throw new CliSupport.UsageError(dir + ": the effect works at " + effect.config().imageSize() + "×"
+                    + effect.config().imageSize() + ", the held-out pairs are " + side + "×" + side);
+        }
+        Set<String> heldNames = new HashSet<>();
+        held.forEach(p -> heldNames.add(p.name()));
+        List<String> overlap = effect.pairs().stream().map(ImagePair::name).filter(heldNames::contains).toList();
         if (!overlap.isEmpty()) {
             throw new CliSupport.UsageError(dir + ": this effect trained on " + overlap.size()
                     + " held-out pair(s) (e.g. " + overlap.get(0) + "); choose another --held-out split");
         }
-    }
-
-    private static String stem(String name) {
-        return name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        return effect;
     }
 
     private List<Entry> entries() {

@@ -244,5 +244,8 @@ class FewshotCommandsTest {
                 dir.resolve("eval-both").toString());
         assertEquals(2, both.code(), both::describe);
         assertTrue(onlyError(both).contains("--only"), both::describe);
+        for (String o : List.of("eval-leaky", "eval-small", "eval-both")) {
+            assertFalse(Files.exists(dir.resolve(o)), "a refused run leaves no report directory: " + o);
+        }
     }
 }
