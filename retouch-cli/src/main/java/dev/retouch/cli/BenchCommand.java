@@ -52,6 +52,8 @@ final class BenchCommand implements Runnable {
         CliSupport.requireRange("--repeats", repeats, 1, 1000);
         PixelDiffusionModel m = pixelModel.load();
         Generator g = Tensors.generator(0);
+        var verdict = dev.retouch.core.engine.Engine.verdict();
+        emitText("conv_route", verdict.route().name() + (verdict.trusted() ? "" : " (NOT TRUSTED)"));
         double gemm = gemmGflops(g);
         emit("gemm_gflops", gemm, "GFLOP/s");
         double unet = unetGflops(m.unet(), g);
@@ -136,6 +138,19 @@ final class BenchCommand implements Runnable {
             System.out.println(Json.toJson(line).replaceAll("\\s*\\n\\s*", " ").trim());
         } else {
             System.out.printf(Locale.ROOT, "%-26s %10.4f %s%n", name, value, unit);
+        }
+        System.out.flush();
+    }
+
+    /** A line whose value is a word, e.g. the convolution route in force. */
+    private void emitText(String name, String value) {
+        if (common.json) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("name", name);
+            line.put("value", value);
+            System.out.println(Json.toJson(line).replaceAll("\\s*\\n\\s*", " ").trim());
+        } else {
+            System.out.printf(Locale.ROOT, "%-26s %10s%n", name, value);
         }
         System.out.flush();
     }

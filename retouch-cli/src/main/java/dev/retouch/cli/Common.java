@@ -1,5 +1,6 @@
 package dev.retouch.cli;
 
+import dev.retouch.core.engine.Engine;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Option;
 
@@ -14,8 +15,16 @@ public final class Common {
     @Option(names = "--threads", description = "Compute threads (default: available cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    /** Applies the thread setting; call at the start of each command. */
+    /**
+     * Applies the thread setting and runs (or reads) the engine self-check; call at the start of each command.
+     * With --debug, prints the convolution route in force on stderr.
+     */
     void apply() {
         torch.set_num_threads(Math.max(1, threads));
+        Engine.Verdict v = Engine.verdict();
+        if (debug) {
+            System.err.println("engine: " + v.onednn() + "; convolution route " + v.summary()
+                    + (v.cached() ? " (cached self-check)" : " (self-check ran now)"));
+        }
     }
 }

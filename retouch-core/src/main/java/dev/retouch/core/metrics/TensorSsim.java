@@ -1,5 +1,6 @@
 package dev.retouch.core.metrics;
 
+import dev.retouch.core.engine.Convolution;
 import dev.retouch.core.tensor.Tensors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -45,7 +46,6 @@ public final class TensorSsim {
     }
 
     private static Tensor filter(Tensor x, Tensor window, long channels) {
-        return torch.conv2d(x, window, new org.bytedeco.pytorch.TensorOptional(), new long[]{1, 1}, new long[]{0, 0},
-                new long[]{1, 1}, channels);
+        return Convolution.conv2d(x, window, null, new long[]{1, 1}, new long[]{0, 0}, channels);
     }
 }

@@ -1,8 +1,8 @@
 package dev.retouch.core.nn;
 
+import dev.retouch.core.engine.Convolution;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /** 2-D convolution, square kernel. Parameters {@code weight} (out, in/groups, k, k) and optional {@code bias}. */
@@ -12,7 +12,6 @@ public final class Conv2d extends Module {
     public final long kernel;
     private final long[] stride;
     private final long[] padding;
-    private final long[] dilation = {1, 1};
     private final long groups;
     private final Tensor weight;
     private final Tensor bias;
@@ -57,7 +56,6 @@ public final class Conv2d extends Module {
 
     /** (B, in, H, W) → (B, out, H', W'). */
     public Tensor forward(Tensor x) {
-        return torch.conv2d(x, weight, bias == null ? new TensorOptional() : new TensorOptional(bias),
-                stride, padding, dilation, groups);
+        return Convolution.conv2d(x, weight, bias, stride, padding, groups);
     }
 }

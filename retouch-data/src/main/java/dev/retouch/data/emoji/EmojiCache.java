@@ -1,6 +1,7 @@
 package dev.retouch.data.emoji;
 
 import dev.retouch.core.RetouchException;
+import dev.retouch.core.io.CacheDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,9 @@ public final class EmojiCache {
     /** The file name {@code npm pack} writes. */
     public static final String FILE_NAME = "emoji-datasource-google-16.0.0.tgz";
     /** System property naming the cache directory. */
-    public static final String CACHE_PROPERTY = "retouch.cache";
+    public static final String CACHE_PROPERTY = CacheDirectory.PROPERTY;
     /** Environment variable naming the cache directory. */
-    public static final String CACHE_ENV = "RETOUCH_CACHE";
+    public static final String CACHE_ENV = CacheDirectory.ENV;
 
     private static final long NPM_TIMEOUT_MINUTES = 15;
 
@@ -50,18 +51,7 @@ public final class EmojiCache {
 
     /** The cache named by {@code retouch.cache}, else {@code RETOUCH_CACHE}, else {@code ~/.cache/retouch}. */
     public static EmojiCache fromEnvironment() {
-        return new EmojiCache(resolveDirectory(System.getProperty(CACHE_PROPERTY), System.getenv(CACHE_ENV),
-                System.getProperty("user.home")));
-    }
-
-    static Path resolveDirectory(String property, String env, String home) {
-        if (property != null && !property.isBlank()) {
-            return Path.of(property);
-        }
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return Path.of(home, ".cache", "retouch");
+        return new EmojiCache(CacheDirectory.fromEnvironment());
     }
 
     /** The cache directory. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.retouch.core.RetouchException;
+import dev.retouch.core.io.CacheDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +22,10 @@ class EmojiCacheTest {
 
     @Test
     void resolvesPropertyThenEnvironmentThenHome() {
-        assertEquals(Path.of("/p"), EmojiCache.resolveDirectory("/p", "/e", "/home/u"));
-        assertEquals(Path.of("/e"), EmojiCache.resolveDirectory(null, "/e", "/home/u"));
-        assertEquals(Path.of("/e"), EmojiCache.resolveDirectory(" ", "/e", "/home/u"));
-        assertEquals(Path.of("/home/u/.cache/retouch"), EmojiCache.resolveDirectory(null, null, "/home/u"));
+        assertEquals(Path.of("/p"), CacheDirectory.resolve("/p", "/e", "/home/u"));
+        assertEquals(Path.of("/e"), CacheDirectory.resolve(null, "/e", "/home/u"));
+        assertEquals(Path.of("/e"), CacheDirectory.resolve(" ", "/e", "/home/u"));
+        assertEquals(Path.of("/home/u/.cache/retouch"), CacheDirectory.resolve(null, null, "/home/u"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.retouch.diffusion.pipeline;
 
+import dev.retouch.core.engine.Convolution;
 import dev.retouch.core.image.Mask;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
@@ -127,9 +128,9 @@ public record DiffEditMask(Tensor relevance, Mask mask) {
         }
         Tensor row = Tensors.of(k, 1, 1, 1, 2 * r + 1);
         Tensor col = Tensors.of(k, 1, 1, 2 * r + 1, 1);
-        java.util.function.UnaryOperator<Tensor> conv = x -> torch.conv2d(torch.conv2d(x, row,
-                new org.bytedeco.pytorch.TensorOptional(), new long[]{1, 1}, new long[]{0, r}, new long[]{1, 1}, 1),
-                col, new org.bytedeco.pytorch.TensorOptional(), new long[]{1, 1}, new long[]{r, 0}, new long[]{1, 1}, 1);
+        long[] unit = {1, 1};
+        java.util.function.UnaryOperator<Tensor> conv = x -> Convolution.conv2d(
+                Convolution.conv2d(x, row, null, unit, new long[]{0, r}, 1), col, null, unit, new long[]{r, 0}, 1);
         return conv.apply(map).div(conv.apply(torch.ones_like(map)));
     }
 
