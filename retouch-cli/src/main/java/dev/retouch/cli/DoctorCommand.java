@@ -1,19 +1,30 @@
 package dev.retouch.cli;
 
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.engine.ConvRoute;
+import dev.retouch.core.engine.Convolution;
 import dev.retouch.core.engine.CpuInfo;
 import dev.retouch.core.engine.Engine;
 import dev.retouch.core.engine.SelfCheck;
+import dev.retouch.core.io.Safetensors;
+import dev.retouch.core.io.SafetensorsHeader;
+import dev.retouch.core.io.TensorInfo;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /** {@code retouch doctor}: the engine, this CPU, the convolution self-check's verdict and the route in force. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
@@ -23,7 +34,7 @@ import java.util.concurrent.Callable;
                 "Exit status: 0 when results can be trusted, " + DoctorCommand.UNTRUSTED + " when the route in force "
                         + "failed the self-check (results cannot be trusted), 1 on other errors.",
                 "-Dretouch.convRoute=DIRECT|PAD_CHANNELS|NO_ONEDNN in JAVA_OPTS forces a route (it is still checked)."},
-        footer = {"", "Examples:", "  bin/retouch doctor", "  bin/retouch doctor --recheck --json"})
+        footer = {"", "Examples:", "  bin/retouch doctor", "  bin/retouch doctor --recheck --json", "  bin/retouch doctor --models"})
 final class DoctorCommand implements Callable<Integer> {
     /** Exit status when the self-check found no trustworthy route. */
     static final int UNTRUSTED = 3;
@@ -33,6 +44,10 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--recheck", description = "Run the self-check again instead of reading this machine's cached verdict.")
     boolean recheck;
+
+    @Option(names = "--models", description = "Also list every shipped model's convolutions (C_in, C_out) and which "
+            + "of them the PAD_CHANNELS route pads, in inference and in training.")
+    boolean models;
 
     @Override
     public Integer call() {
@@ -51,7 +66,58 @@ final class DoctorCommand implements Callable<Integer> {
         res.put("trusted", v.trusted());
         res.put("verdict", v.trusted() ? "results can be trusted"
                 : "results CANNOT be trusted: the convolution route in force failed the self-check on this CPU");
+        if (models) {
+            res.put("models", common.json ? modelConvolutions() : "\n  " + String.join("\n  ", modelConvolutions()));
+        }
         CliSupport.print(common, res);
         return v.trusted() ? 0 : UNTRUSTED;
+    }
+
+    /**
+     * One line per shipped model: its convolutions (4-D {@code *.weight} tensors, stride 2 where the name says
+     * {@code downsample}, as in diffusers), their channel counts, and those {@link ConvRoute#PAD_CHANNELS} pads.
+     */
+    static List<String> modelConvolutions() {
+        List<String> lines = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(Models.shippedRoot())) {
+            files = walk.filter(f -> f.getFileName().toString().equals("model.safetensors")).sorted().toList();
+        } catch (IOException e) {
+            throw new RetouchException("cannot list " + Models.shippedRoot() + ": " + e.getMessage(), e);
+        }
+        for (Path f : files) {
+            SafetensorsHeader h = Safetensors.parse(f);
+            TreeSet<Long> cIns = new TreeSet<>();
+            TreeSet<Long> cOuts = new TreeSet<>();
+            List<String> inference = new ArrayList<>();
+            List<String> training = new ArrayList<>();
+            int count = 0;
+            for (TensorInfo t : h.tensors()) {
+                long[] s = t.shape();
+                if (s.length != 4 || !t.name().endsWith(".weight")) {
+                    continue;
+                }
+                count++;
+                cIns.add(s[1]);
+                cOuts.add(s[0]);
+                long stride = t.name().contains("downsample") ? 2 : 1;
+                String conv = t.name().substring(0, t.name().length() - ".weight".length()) + " " + s[1] + "→" + s[0]
+                        + (stride > 1 ? " s2" : "");
+                if (padded(Convolution.padding(s[1], s[0], stride, false))) {
+                    inference.add(conv);
+                }
+                if (padded(Convolution.padding(s[1], s[0], stride, true))) {
+                    training.add(conv);
+                }
+            }
+            lines.add(Models.shippedRoot().relativize(f.getParent()) + ": " + count + " convolutions, C_in " + cIns
+                    + ", C_out " + cOuts + "; padded in inference: " + (inference.isEmpty() ? "none" : inference)
+                    + "; padded in training (input gradient): " + (training.isEmpty() ? "none" : training));
+        }
+        return lines;
+    }
+
+    private static boolean padded(long[] extra) {
+        return extra[0] != 0 || extra[1] != 0;
     }
 }

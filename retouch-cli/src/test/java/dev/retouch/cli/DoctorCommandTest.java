@@ -38,4 +38,26 @@ class DoctorCommandTest {
         }
         assertTrue(Engine.verdict().trusted(), "the process is back on a trusted route");
     }
+
+    @Test
+    void listsTheShippedModelsConvolutionsAndWhatTheWorkaroundPads() {
+        String old = System.getProperty("retouch.home");
+        System.setProperty("retouch.home", java.nio.file.Path.of("..").toAbsolutePath().normalize().toString());
+        try {
+            java.util.List<String> lines = DoctorCommand.modelConvolutions();
+            String ddpm = lines.stream().filter(l -> l.startsWith("emoji-ddpm-32:")).findFirst().orElseThrow();
+            // 32×32 UNet: channels 32/64 (+ skip concatenations 96/128), RGB in and out; only conv_out's
+            // backward-data pass (3 output channels) needs padding, and only when training
+            assertTrue(ddpm.startsWith("emoji-ddpm-32: 50 convolutions, C_in [3, 32, 64, 96, 128], C_out [3, 32, 64]"), ddpm);
+            assertTrue(ddpm.contains("padded in inference: none; padded in training (input gradient): [conv_out 32→3]"), ddpm);
+            String ldm = lines.stream().filter(l -> l.startsWith("emoji-ldm:")).findFirst().orElseThrow();
+            assertTrue(ldm.contains("padded in inference: none") && ldm.contains("[conv_out 64→4]"), ldm);
+        } finally {
+            if (old == null) {
+                System.clearProperty("retouch.home");
+            } else {
+                System.setProperty("retouch.home", old);
+            }
+        }
+    }
 }

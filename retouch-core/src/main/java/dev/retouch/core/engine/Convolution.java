@@ -15,6 +15,12 @@ public final class Convolution {
     static final long BLOCK = 16;
     private static final long[] UNIT = {1, 1};
 
+    static {
+        // NNPACK cannot initialise on many CPUs and then warns on every convolution; the self-check vouches for
+        // oneDNN and ATen only, so NNPACK stays off for every convolution, however it is reached
+        torch.globalContext().setUserEnabledNNPACK(false);
+    }
+
     private Convolution() {
     }
 
@@ -39,6 +45,17 @@ public final class Convolution {
     }
 
     /**
+     * The zero channels {@link ConvRoute#PAD_CHANNELS} adds to a groups-1 convolution: {extra C_in, extra C_out}
+     * (both 0 when it runs as it is).
+     */
+    public static long[] padding(long cIn, long cOut, long stride, boolean inputGradient) {
+        long block = inputGradient && stride > 1 ? 2 * BLOCK : BLOCK;
+        long extraIn = cIn > 8 && cIn % block != 0 ? block - cIn % block : 0;
+        long extraOut = inputGradient && cOut % block != 0 ? block - cOut % block : 0;
+        return new long[]{extraIn, extraOut};
+    }
+
+    /**
      * The {@link ConvRoute#PAD_CHANNELS} route (groups = 1; grouped convolutions pass the self-check as they are).
      * Channel counts are rounded up to the block: 16, or 32 for the backward-data pass of a strided convolution,
      * which oneDNN 3.7.1 gets wrong on AVX-512 for odd multiples of 16 as well.
@@ -48,9 +65,9 @@ public final class Convolution {
         long cOut = weight.size(0);
         long cIn = weight.size(1);
         boolean inputGradient = x.requires_grad() && GradMode.is_enabled();
-        long block = inputGradient && (stride[0] > 1 || stride[1] > 1) ? 2 * BLOCK : BLOCK;
-        long extraIn = cIn > 8 && cIn % block != 0 ? block - cIn % block : 0;
-        long extraOut = inputGradient && cOut % block != 0 ? block - cOut % block : 0;
+        long[] extra = padding(cIn, cOut, Math.max(stride[0], stride[1]), inputGradient);
+        long extraIn = extra[0];
+        long extraOut = extra[1];
         if (extraIn == 0 && extraOut == 0) {
             return direct(x, weight, bias, stride, padding, dilation, 1);
         }
