@@ -1,0 +1,60 @@
+package dev.retouch.eval.judge;
+
+import dev.retouch.data.Split;
+import dev.retouch.data.emoji.EmojiDataset;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.function.Consumer;
+
+/**
+ * The judge's own quality, on data it never trained on: subcategory top-1/top-5 on the TEST split (images of
+ * subcategories absent from TRAIN are counted apart, the judge cannot name them), face-part mean IoU on the labelled
+ * faces of the VALIDATION and TEST splits, and the judge-FD between the TRAIN and TEST images: the floor every
+ * generated-image judge-FD is read against (two samples of real emojis are this far apart).
+ */
+public record JudgeReport(int testImages, long testUnknown, double top1, double top5, int heldOutFaces,
+                          double faceMeanIou, double trainTestFd) {
+
+    /** Measures {@code judge} on the emoji set. */
+    public static JudgeReport measure(EmojiJudge judge, EmojiDataset ds, Consumer<String> notice) {
+        var subs = judge.config().subcategories();
+        JudgeData.Labelled test = JudgeData.classification(ds, Split.TEST, subs);
+        JudgeScores t = JudgeScores.of(judge, unit(test.images()), notice);
+        JudgeData.Faces faces = heldOutFaces(ds);
+        JudgeScores f = JudgeScores.of(judge, unit(faces.images()), notice);
+        JudgeData.Labelled train = JudgeData.classification(ds, Split.TRAIN, subs);
+        JudgeScores tr = JudgeScores.of(judge, unit(train.images()), notice);
+        return new JudgeReport(test.labels().length, JudgeData.unknown(ds, Split.TEST, subs), t.topK(test.labels(), 1),
+                t.topK(test.labels(), 5), faces.names().size(),
+                f.meanIou(maps(faces.maps()), judge.config().faceClasses()), tr.frechetDistance(t));
+    }
+
+    /** The labelled faces of VALIDATION and TEST (never in the judge's training). */
+    public static JudgeData.Faces heldOutFaces(EmojiDataset ds) {
+        JudgeData.Faces v = JudgeData.faces(ds, Split.VALIDATION);
+        JudgeData.Faces t = JudgeData.faces(ds, Split.TEST);
+        var names = new java.util.ArrayList<>(v.names());
+        names.addAll(t.names());
+        return new JudgeData.Faces(dev.retouch.core.tensor.Tensors.cat(0, v.images(), t.images()),
+                dev.retouch.core.tensor.Tensors.cat(0, v.maps(), t.maps()), names);
+    }
+
+    /** [−1, 1] → [0, 1]. */
+    static Tensor unit(Tensor x) {
+        return x.add(dev.retouch.core.tensor.Tensors.s(1)).mul(dev.retouch.core.tensor.Tensors.s(0.5));
+    }
+
+    /** (M, 32, 32) int64 → M maps of bytes. */
+    static byte[][] maps(Tensor maps) {
+        long[] ids = dev.retouch.core.tensor.Tensors.toLongs(maps);
+        int m = (int) maps.size(0);
+        int p = ids.length / m;
+        byte[][] out = new byte[m][p];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < p; j++) {
+                out[i][j] = (byte) ids[i * p + j];
+            }
+        }
+        return out;
+    }
+}

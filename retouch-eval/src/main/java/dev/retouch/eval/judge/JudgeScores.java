@@ -1,0 +1,155 @@
+package dev.retouch.eval.judge;
+
+import dev.retouch.core.metrics.FrechetDistance;
+import dev.retouch.core.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.function.Consumer;
+
+/**
+ * What the judge says of a set of images, and the scores read from it: subcategory top-k accuracy, face-part
+ * mean IoU, Fréchet distance in the judge's feature space ("judge-FD").
+ *
+ * @param logits   (N, K) subcategory logits, row-major
+ * @param features (N, F) penultimate features
+ * @param faceMaps (N, 32·32) argmax face-part class per pixel
+ */
+public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMaps) {
+    private static final int BATCH = 64;
+
+    /**
+     * Runs {@code judge} on images (N, 3, H, W) with values in [0, 1]. Images of another size than the judge's are
+     * resized bilinearly (antialiased when shrinking), and {@code notice} is told once.
+     */
+    public static JudgeScores of(EmojiJudge judge, Tensor images01, Consumer<String> notice) {
+        int n = (int) images01.size(0);
+        int side = judge.config().imageSize();
+        if (images01.size(2) != side || images01.size(3) != side) {
+            notice.accept("images are " + images01.size(3) + "x" + images01.size(2) + "; resized to the judge's "
+                    + side + "x" + side);
+        }
+        float[][] logits = new float[n][];
+        double[][] features = new double[n][];
+        byte[][] maps = new byte[n][];
+        try (InferenceMode ignored = new InferenceMode()) {
+            for (int start = 0; start < n; start += BATCH) {
+                try (PointerScope scope = new PointerScope()) {
+                    long len = Math.min(BATCH, n - start);
+                    Tensor x = resize(images01.narrow(0, start, len), side).mul(Tensors.s(2)).sub(Tensors.s(1));
+                    EmojiJudge.Output o = judge.forward(x);
+                    float[] l = Tensors.toFloats(o.logits());
+                    float[] f = Tensors.toFloats(o.features());
+                    float[] m = Tensors.toFloats(o.faceLogits().argmax(new org.bytedeco.pytorch.LongOptional(1), false)
+                            .to(torch.ScalarType.Float));
+                    int k = l.length / (int) len;
+                    int d = f.length / (int) len;
+                    int p = m.length / (int) len;
+                    for (int i = 0; i < len; i++) {
+                        logits[start + i] = java.util.Arrays.copyOfRange(l, i * k, (i + 1) * k);
+                        features[start + i] = new double[d];
+                        for (int j = 0; j < d; j++) {
+                            features[start + i][j] = f[i * d + j];
+                        }
+                        maps[start + i] = new byte[p];
+                        for (int j = 0; j < p; j++) {
+                            maps[start + i][j] = (byte) m[i * p + j];
+                        }
+                    }
+                }
+            }
+        }
+        return new JudgeScores(logits, features, maps);
+    }
+
+    private static Tensor resize(Tensor x, int side) {
+        if (x.size(2) == side && x.size(3) == side) {
+            return x;
+        }
+        return torch.upsample_bilinear2d(x.contiguous(), new long[]{side, side}, false);
+    }
+
+    public int size() {
+        return logits.length;
+    }
+
+    /** The judge's top-1 class of image i. */
+    public int top1(int i) {
+        return rank(i, 1)[0];
+    }
+
+    /** The judge's k most likely classes of image i, most likely first. */
+    public int[] rank(int i, int k) {
+        float[] l = logits[i];
+        Integer[] order = new Integer[l.length];
+        for (int j = 0; j < l.length; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(l[b], l[a]));
+        int[] out = new int[Math.min(k, l.length)];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = order[j];
+        }
+        return out;
+    }
+
+    /** Share of images whose true class is among the judge's k most likely. */
+    public double topK(long[] labels, int k) {
+        if (labels.length != size()) {
+            throw new IllegalArgumentException(labels.length + " labels for " + size() + " images");
+        }
+        int hits = 0;
+        for (int i = 0; i < labels.length; i++) {
+            for (int c : rank(i, k)) {
+                if (c == labels[i]) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        return (double) hits / labels.length;
+    }
+
+    /**
+     * Mean over classes of the intersection-over-union of the judge's face-part maps with {@code truth}
+     * (each a 32·32 map of class ids), pooled over the whole set; classes absent from both are left out.
+     */
+    public double meanIou(byte[][] truth, int classes) {
+        return meanIou(faceMaps, truth, classes);
+    }
+
+    /** Pooled per-class IoU of two sets of maps, averaged over the classes present in either. */
+    public static double meanIou(byte[][] predicted, byte[][] truth, int classes) {
+        long[] inter = new long[classes];
+        long[] union = new long[classes];
+        for (int i = 0; i < truth.length; i++) {
+            for (int p = 0; p < truth[i].length; p++) {
+                int a = predicted[i][p];
+                int b = truth[i][p];
+                if (a == b) {
+                    inter[a]++;
+                    union[a]++;
+                } else {
+                    union[a]++;
+                    union[b]++;
+                }
+            }
+        }
+        double sum = 0;
+        int present = 0;
+        for (int c = 0; c < classes; c++) {
+            if (union[c] > 0) {
+                sum += (double) inter[c] / union[c];
+                present++;
+            }
+        }
+        return sum / present;
+    }
+
+    /** Judge-FD between these images and {@code other}. */
+    public double frechetDistance(JudgeScores other) {
+        return FrechetDistance.of(features, other.features);
+    }
+}
