@@ -29,6 +29,22 @@ final class DemoCommand implements Runnable {
     @Option(names = "--quick", description = "Fewer images and steps (for tests).")
     boolean quick;
 
+    /** The shipped evaluation-only judge, when present, labels every image of the report. */
+    static final String JUDGE = "emoji-judge";
+
+    private static String judgeView(HtmlReport report) {
+        Path dir = Models.shippedRoot().resolve(JUDGE);
+        if (!Files.isDirectory(dir)) {
+            CliSupport.warn("models/" + JUDGE + " is not shipped: images carry no judge labels");
+            return "";
+        }
+        var view = new dev.retouch.eval.judge.JudgeView(dev.retouch.eval.judge.EmojiJudge.load(dir));
+        report.judge(view);
+        return " Under each caption, in italics: what emoji-judge (an evaluation-only classifier no method uses) "
+                + "takes the image for, its top-1 emoji subcategory and that class's probability. An output whose "
+                + "label is not what it claims to be is not recognisable as such.";
+    }
+
     @Override
     public void run() {
         common.apply();
@@ -42,7 +58,7 @@ final class DemoCommand implements Runnable {
         long t0 = System.nanoTime();
         HtmlReport report = new HtmlReport(out, "Retouch demo");
         report.section("About", "Every section runs on the models shipped in models/ with seed " + seed
-                + ". Images are shown enlarged without smoothing.");
+                + ". Images are shown enlarged without smoothing." + judgeView(report));
         List<Path> inputs = DemoInputs.extract(out);
         for (DemoSection section : List.<DemoSection>of(new PixelDemo(), new PixelguideDemo(), new LatentDemo(),
                 new FewshotDemo(), new SineDemo())) {

@@ -18,6 +18,8 @@ import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PromptStates;
 import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.core.progress.Progress;
+import dev.retouch.eval.judge.EmojiJudge;
+import dev.retouch.eval.judge.JudgeScores;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
@@ -35,7 +37,9 @@ import java.util.Map;
 /** {@code retouch eval ldm}: text-to-image quality on held-out captions, in emoji-clip space. */
 @Command(name = "ldm", mixinStandardHelpOptions = true,
         description = "Generate one image for each of --limit distinct test-split captions (emojis never seen in "
-                + "training) and report: the mean emoji-clip score (image–caption cosine) of the generated images "
+                + "training) and report, by emoji-judge (evaluation-only): the share of generated images whose judge "
+                + "top-1 subcategory is the caption's emoji's (against the same share for the real images) and the "
+                + "judge-FD to the real test images; and by emoji-clip (which conditions the model): the mean emoji-clip score (image–caption cosine) of the generated images "
                 + "vs that of the real test images with their own captions, and the Fréchet distance in emoji-clip "
                 + "image-feature space between the generated images and all real test images. The same numbers for "
                 + "the untrained model (same structure, initial weights) are the floor.",
@@ -69,9 +73,20 @@ final class EvalLdmCommand implements Runnable {
     @Option(names = "--out", required = true, description = "Report directory (report.json, report.html).")
     Path out;
 
-    /** Scores of one set of generated images. */
-    record Scores(double clipScore, double frechet) {
+    @Option(names = "--judge", defaultValue = "emoji-judge", description = "Evaluation-only judge (default: ${DEFAULT-VALUE}).")
+    String judgeName;
+
+    /**
+     * Scores of one set of generated images: by emoji-clip (the text encoder that conditions the model: not an
+     * independent judge) and by emoji-judge (evaluation-only): its top-1 subcategory against the caption's emoji's,
+     * and judge-FD to the real test images.
+     */
+    record Scores(double clipScore, double frechet, double judgeTop1, double judgeFd) {
     }
+
+    private EmojiJudge judge;
+    private long[] promptClasses;
+    private JudgeScores realJudged;
 
     @Override
     public void run() {
@@ -93,7 +108,13 @@ final class EvalLdmCommand implements Runnable {
             realScore = meanScore(clip, real, testCaptions);
             realFeatures = ClipFeatures.rows(ClipRetrieval.features(clip.model(), real, 128, true));
         }
+        judge = EmojiJudge.load(Models.resolve(judgeName));
+        promptClasses = promptClasses(dataset, prompts, judge);
+        realJudged = JudgeScores.of(judge, real, CliSupport::warn);
+        JudgeScores realOfPrompts = JudgeScores.of(judge, realOfPrompts(dataset, prompts), n -> { });
+        double realJudgeTop1 = realOfPrompts.topK(promptClasses, 1);
         HtmlReport html = new HtmlReport(out, "emoji-ldm text-to-image on held-out captions");
+        html.judge(new dev.retouch.eval.judge.JudgeView(judge));
         Scores trained = evaluate(ld, prompts, realFeatures, html, "trained");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model);
@@ -106,21 +127,31 @@ final class EvalLdmCommand implements Runnable {
         report.put("real_clip_score", realScore);
         report.put("clip_score", trained.clipScore());
         report.put("frechet_distance", trained.frechet());
+        report.put("judge", judgeName);
+        report.put("real_judge_top1", realJudgeTop1);
+        report.put("judge_top1", trained.judgeTop1());
+        report.put("judge_fd", trained.judgeFd());
         List<List<Object>> table = new ArrayList<>();
-        table.add(List.of("real test images", realScore, 0.0));
-        table.add(List.of(model, trained.clipScore(), trained.frechet()));
+        table.add(List.of("real test images (one per caption)", realScore, 0.0, realJudgeTop1, 0.0));
+        table.add(List.of(model, trained.clipScore(), trained.frechet(), trained.judgeTop1(), trained.judgeFd()));
         if (!noFloor) {
             LatentDiffusionModel untrained = LatentDiffusionModel.create(ld.model().config(), seed);
             Scores floor = evaluate(LatentDiffusion.of(untrained, ld.vae(), clip), prompts, realFeatures, html,
                     "untrained");
             report.put("untrained_clip_score", floor.clipScore());
             report.put("untrained_frechet_distance", floor.frechet());
-            table.add(List.of("untrained (floor)", floor.clipScore(), floor.frechet()));
+            report.put("untrained_judge_top1", floor.judgeTop1());
+            report.put("untrained_judge_fd", floor.judgeFd());
+            table.add(List.of("untrained (floor)", floor.clipScore(), floor.frechet(), floor.judgeTop1(), floor.judgeFd()));
         }
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(report));
         html.section("Summary", prompts.size() + " held-out captions; emoji-clip score = mean image–caption cosine; "
-                + "FD = Fréchet distance of emoji-clip image features to the " + real.size(0) + " real test images.");
-        html.table(List.of("images", "emoji-clip score", "FD (emoji-clip)"), table);
+                + "FD = Fréchet distance of emoji-clip image features to the " + real.size(0) + " real test images. "
+                + "emoji-clip conditions the model, so its two columns are not an independent judgement; the judge "
+                + "columns are (emoji-judge, evaluation-only): share of images whose judge top-1 subcategory is the "
+                + "caption's emoji's, and judge-FD to the real test images.");
+        html.table(List.of("images", "emoji-clip score (conditions the model)", "FD (emoji-clip)",
+                "judge top-1 = caption's subcategory", "judge-FD"), table);
         html.write();
         CliSupport.print(common, report);
     }
@@ -145,11 +176,37 @@ final class EvalLdmCommand implements Runnable {
             double score = meanScore(ld.clip(), generated, prompts);
             double fd = FrechetDistance.of(ClipFeatures.rows(ClipRetrieval.features(ld.clip().model(), generated, 128, true)),
                     realFeatures);
+            JudgeScores judged = JudgeScores.of(judge, generated, n -> { });
             List<RgbImage> shown = ImageTensors.fromBatch(generated.narrow(0, 0, Math.min(24, generated.size(0))));
             html.section("Generated (" + label + ")", "First " + shown.size() + " captions, seed " + seed + ".");
             html.images(shown, prompts.subList(0, shown.size()), 3);
-            return new Scores(score, fd);
+            return new Scores(score, fd, judged.topK(promptClasses, 1), judged.frechetDistance(realJudged));
         }
+    }
+
+    /** The judge's class index of each prompt's emoji (the first test image with that caption). */
+    private static long[] promptClasses(EmojiDataset ds, List<String> prompts, EmojiJudge judge) {
+        List<String> subs = judge.config().subcategories();
+        long[] out = new long[prompts.size()];
+        for (int i = 0; i < out.length; i++) {
+            String sub = firstWithCaption(ds, prompts.get(i)).base().subcategory();
+            out[i] = subs.indexOf(sub); // −1 (never a hit) when the judge cannot name it
+        }
+        return out;
+    }
+
+    /** The real test image of each prompt, (P, 3, 64, 64) in [−1, 1]. */
+    private static Tensor realOfPrompts(EmojiDataset ds, List<String> prompts) {
+        List<RgbImage> imgs = new ArrayList<>();
+        for (String p : prompts) {
+            imgs.add(new RgbImage(64, 64, ds.rgb(firstWithCaption(ds, p), 64)));
+        }
+        return ImageTensors.toTensor(imgs);
+    }
+
+    private static dev.retouch.data.emoji.EmojiImage firstWithCaption(EmojiDataset ds, String caption) {
+        return ds.images().stream().filter(e -> e.split() == Split.TEST && e.caption().equals(caption)).findFirst()
+                .orElseThrow();
     }
 
     /** Mean cosine of image i with caption i. */

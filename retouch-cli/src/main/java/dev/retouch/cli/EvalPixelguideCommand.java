@@ -5,6 +5,7 @@ import dev.retouch.core.image.Mask;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.AtomicFiles;
 import dev.retouch.core.io.Json;
+import dev.retouch.core.metrics.ColourArtefacts;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.data.Split;
@@ -39,7 +40,10 @@ import java.util.Map;
                 + "move eyes up, add tear, remove tears). The faces: every 'face-*' emoji of --split whose colour-rule "
                 + "map (the labeller's rules) is at least 30%% face yellow, i.e. the kind of face the classifiers are "
                 + "trained on. Reports MAE and PSNR outside the ROI; accuracy inside the ROI against the target map, "
-                + "judged by the pixel classifiers (as the paper) and by the colour rules (independent); emoji-clip "
+                + "judged by the pixel classifiers (as the paper; they guide the edit, so they are not independent), by "
+                + "the colour rules (they labelled the classifiers' training maps: not independent either) and by "
+                + "emoji-judge's face-part head (evaluation-only: the honest reading); the share of ROI pixels whose "
+                + "colour is farther than 60 (RGB, 0–255) from every colour of the input (invented colours); emoji-clip "
                 + "Fréchet distance of the results to the input faces; runtime; baseline SDEdit (strength 0.5) on the "
                 + "image with the edit's pixels painted in the palette colours; full-step vs 50-step on the first "
                 + "--full edits; with --sweep, accuracy over t0 × scale for small and large ROIs (tune on the "
@@ -77,6 +81,12 @@ final class EvalPixelguideCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--judge", defaultValue = "emoji-judge", description = "Evaluation-only judge whose face-part "
+            + "head reads the edits (default: ${DEFAULT-VALUE}).")
+    String judgeName;
+
+    private dev.retouch.eval.judge.JudgeView judgeView;
+
     @Option(names = "--out", required = true, description = "Report directory.")
     Path out;
 
@@ -97,6 +107,7 @@ final class EvalPixelguideCommand implements Runnable {
         CliSupport.mkdirs(out);
         PixelDiffusionModel m = pixelModel.load();
         PixelClassifiers pc = classifiers.load();
+        judgeView = new dev.retouch.eval.judge.JudgeView(dev.retouch.eval.judge.EmojiJudge.load(Models.resolve(judgeName)));
         List<Case> cases = cases(m, pc);
         HtmlReport html = new HtmlReport(out, "pixelguide benchmark");
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -201,8 +212,10 @@ final class EvalPixelguideCommand implements Runnable {
         score(row, "sd_", pc, m, c, baseline);
         edits.add(edited);
         baselines.add(baseline);
-        html.images(List.of(c.image(), c.original().toImage(), c.target().toImage(), roiImage(c.roi()), edited, painted,
-                baseline), List.of(c.face(), "original map", c.edit(), "ROI", "pixelguide", "painted", "SDEdit 0.5"), 3);
+        RgbImage judged = new LabelMap(edited.width(), edited.height(), judgeView.segment(edited)).toImage();
+        html.images(List.of(c.image(), c.original().toImage(), c.target().toImage(), roiImage(c.roi()), edited, judged,
+                painted, baseline), List.of(c.face(), "original map", c.edit(), "ROI", "pixelguide",
+                "judge's map of pixelguide", "painted", "SDEdit 0.5"), 3);
         return row;
     }
 
@@ -224,6 +237,8 @@ final class EvalPixelguideCommand implements Runnable {
         row.put(prefix + "psnr_outside", Metrics.psnr(c.image(), img, 1.0, c.roi(), true));
         row.put(prefix + "accuracy_inside", EditScores.accuracyInside(pc, m, img, c.target(), c.roi(), seed));
         row.put(prefix + "accuracy_inside_rules", EditScores.accuracyInsideByRules(img, c.target(), c.roi()));
+        row.put(prefix + "accuracy_inside_judge", judgeView.accuracyInside(img, c.target().classes(), c.roi()::inside));
+        row.put(prefix + "artefact_share", ColourArtefacts.share(c.image(), img, c.roi(), ColourArtefacts.DEFAULT_THRESHOLD));
     }
 
     /** The image with every pixel the edit changed painted in its target class's palette colour. */
@@ -252,7 +267,8 @@ final class EvalPixelguideCommand implements Runnable {
 
     static Map<String, Object> summary(List<Map<String, Object>> rows, String prefix) {
         Map<String, Object> s = new LinkedHashMap<>();
-        for (String k : List.of("mae_outside", "psnr_outside", "accuracy_inside", "accuracy_inside_rules", "seconds")) {
+        for (String k : List.of("mae_outside", "psnr_outside", "accuracy_inside", "accuracy_inside_rules",
+                "accuracy_inside_judge", "artefact_share", "seconds")) {
             double[] v = rows.stream().filter(r -> r.containsKey(prefix + k))
                     .mapToDouble(r -> Math.min(100, ((Number) r.get(prefix + k)).doubleValue())).toArray();
             if (v.length > 0) {
@@ -270,8 +286,9 @@ final class EvalPixelguideCommand implements Runnable {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("n", of.size());
             e.put("roi_pixels", of.stream().mapToDouble(r -> ((Number) r.get("roi_pixels")).doubleValue()).average().orElse(0));
-            for (String k : List.of("pg_accuracy_inside", "pg_accuracy_inside_rules", "sd_accuracy_inside",
-                    "sd_accuracy_inside_rules")) {
+            for (String k : List.of("pg_accuracy_inside", "pg_accuracy_inside_rules", "pg_accuracy_inside_judge",
+                    "pg_artefact_share", "sd_accuracy_inside", "sd_accuracy_inside_rules", "sd_accuracy_inside_judge",
+                    "sd_artefact_share")) {
                 e.put(k, of.stream().mapToDouble(r -> ((Number) r.get(k)).doubleValue()).average().orElse(Double.NaN));
             }
             out.put(edit, e);

@@ -18,10 +18,29 @@ final class HtmlReport {
     private final String title;
     private final StringBuilder body = new StringBuilder();
     private int imageCount;
+    private java.util.function.Function<RgbImage, String> annotator;
+    private dev.retouch.eval.judge.JudgeView judge;
 
     HtmlReport(Path dir, String title) {
         this.dir = dir;
         this.title = title;
+    }
+
+    /** Every image added from now on gets {@code annotator}'s text under its caption. */
+    HtmlReport annotate(java.util.function.Function<RgbImage, String> annotator) {
+        this.annotator = annotator;
+        return this;
+    }
+
+    /** Every image added from now on carries the judge's top-1 label; sections may ask for more ({@link #judge()}). */
+    HtmlReport judge(dev.retouch.eval.judge.JudgeView view) {
+        this.judge = view;
+        return annotate(view::label);
+    }
+
+    /** The evaluation-only judge of this report, or null when there is none. */
+    dev.retouch.eval.judge.JudgeView judge() {
+        return judge;
     }
 
     HtmlReport section(String heading, String text) {
@@ -60,7 +79,11 @@ final class HtmlReport {
             Images.writePng(dir.resolve(file), img, Map.of("Software", "retouch 0.1.0"));
             body.append("<figure><img src=\"").append(file).append("\" width=").append(img.width() * scale)
                     .append(" height=").append(img.height() * scale).append("><figcaption>")
-                    .append(esc(captions.get(i))).append("</figcaption></figure>");
+                    .append(esc(captions.get(i)));
+            if (annotator != null) {
+                body.append("<br><i>").append(esc(annotator.apply(img))).append("</i>");
+            }
+            body.append("</figcaption></figure>");
         }
         body.append("</div>\n");
         return this;

@@ -48,8 +48,9 @@ final class PixelguideDemo implements DemoSection {
                 rows.add(demoEdit(report, m, pc, p, img, original, e, seed));
             }
         }
-        report.table(List.of("input", "edit", "ROI px", "t0", "scale", "PSNR outside", "accuracy inside",
-                "SDEdit accuracy inside", "seconds"), rows);
+        report.table(List.of("input", "edit", "ROI px", "t0", "scale", "PSNR outside",
+                "accuracy inside (pixel classifiers: they guide the edit)", "SDEdit accuracy inside (same)",
+                "accuracy inside (emoji-judge)", "SDEdit accuracy inside (emoji-judge)", "seconds"), rows);
     }
 
     private List<Object> demoEdit(HtmlReport report, PixelDiffusionModel m, PixelClassifiers pc, Path p, RgbImage img,
@@ -66,10 +67,22 @@ final class PixelguideDemo implements DemoSection {
         RgbImage painted = EvalPixelguideCommand.paint(c);
         RgbImage sd = ImageTensors.fromTensor(PixelPipelines.sdedit(m, ImageTensors.toTensor(painted), 0.5, 50,
                 Tensors.generator(seed), LoopHooks.NONE));
-        report.images(List.of(img, original.toImage(), target.toImage(), EvalPixelguideCommand.roiImage(roi), out, sd),
-                List.of("input", "segmentation", e.name(), "ROI", "pixelguide", "SDEdit baseline"), 3);
+        var judge = report.judge();
+        List<RgbImage> row = new ArrayList<>(List.of(img, original.toImage(), target.toImage(),
+                EvalPixelguideCommand.roiImage(roi), out));
+        List<String> caps = new ArrayList<>(List.of("input", "segmentation", e.name(), "ROI", "pixelguide"));
+        if (judge != null) {
+            row.add(new LabelMap(out.width(), out.height(), judge.segment(out)).toImage());
+            caps.add("judge's map of pixelguide");
+        }
+        row.add(sd);
+        caps.add("SDEdit baseline");
+        report.images(row, caps, 3);
         return List.of(p.getFileName().toString(), e.name(), roi.count(), o.t0(), o.scale(),
                 Metrics.psnr(img, out, 1.0, roi, true), EditScores.accuracyInside(pc, m, out, target, roi, seed),
-                EditScores.accuracyInside(pc, m, sd, target, roi, seed), String.format(Locale.ROOT, "%.2f", secs));
+                EditScores.accuracyInside(pc, m, sd, target, roi, seed),
+                judge == null ? "–" : judge.accuracyInside(out, target.classes(), roi::inside),
+                judge == null ? "–" : judge.accuracyInside(sd, target.classes(), roi::inside),
+                String.format(Locale.ROOT, "%.2f", secs));
     }
 }

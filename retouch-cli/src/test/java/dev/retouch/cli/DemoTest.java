@@ -135,8 +135,12 @@ class DemoTest {
         assertEquals(4, images(sections.get("Unconditional samples (emoji-ddpm-32)")), html);
         assertEquals(2 * 3, images(sections.get("DDIM inversion and reconstruction")), html);
         assertEquals(2 * 4, images(sections.get("SDEdit")), html);
+        // with emoji-judge shipped, every image carries its label and pixelguide rows add the judge's map
+        boolean judged = Files.isDirectory(home.resolve("models").resolve(DemoCommand.JUDGE));
+        assertEquals(judged, html.contains("<br><i>judge: "), "judge labels iff the judge is shipped");
+        int perRow = judged ? 7 : 6;
         int pixel = images(sections.get("pixelguide (paper 004)"));
-        assertTrue(pixel <= 12 && pixel % 6 == 0, "pixelguide images: " + pixel);
+        assertTrue(pixel <= 2 * perRow && pixel % perRow == 0, "pixelguide images: " + pixel);
         String vae = sections.get("Autoencoder (emoji-vae)");
         assertTrue(vae != null && (vae.contains("not shipped yet") ? images(vae) == 0 : images(vae) == 4), html);
         int latent = 0;

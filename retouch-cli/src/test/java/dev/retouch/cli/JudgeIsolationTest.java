@@ -18,12 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The judge is evaluation-only: no method, guidance, loss or training task may use it, so none can be optimised
  * against the model that scores it. Every compiled class of every module is read; a class that names the judge's
  * package in its constant pool must be evaluation code: the {@code dev.retouch.eval} module itself, or one of the
- * CLI's evaluation, demo and judge-training commands.
+ * CLI's evaluation, demo and judge-training commands and their report writer (HtmlReport).
  */
 class JudgeIsolationTest {
     private static final String JUDGE = "dev/retouch/eval/judge/";
     private static final Pattern ALLOWED = Pattern.compile(
-            "dev/retouch/eval/.*|dev/retouch/cli/(Eval[A-Za-z]*|[A-Za-z]*Demo[A-Za-z]*|TrainJudgeCommand)(\\$.*)?\\.class");
+            "dev/retouch/eval/.*|dev/retouch/cli/(Eval[A-Za-z]*|[A-Za-z]*Demo[A-Za-z]*|TrainJudgeCommand|HtmlReport)(\\$.*)?\\.class");
 
     @Test
     void onlyEvaluationCodeReferencesTheJudge() throws IOException {

@@ -19,11 +19,11 @@ public record JudgeReport(int testImages, long testUnknown, double top1, double 
     public static JudgeReport measure(EmojiJudge judge, EmojiDataset ds, Consumer<String> notice) {
         var subs = judge.config().subcategories();
         JudgeData.Labelled test = JudgeData.classification(ds, Split.TEST, subs);
-        JudgeScores t = JudgeScores.of(judge, unit(test.images()), notice);
+        JudgeScores t = JudgeScores.of(judge, test.images(), notice);
         JudgeData.Faces faces = heldOutFaces(ds);
-        JudgeScores f = JudgeScores.of(judge, unit(faces.images()), notice);
+        JudgeScores f = JudgeScores.of(judge, faces.images(), notice);
         JudgeData.Labelled train = JudgeData.classification(ds, Split.TRAIN, subs);
-        JudgeScores tr = JudgeScores.of(judge, unit(train.images()), notice);
+        JudgeScores tr = JudgeScores.of(judge, train.images(), notice);
         return new JudgeReport(test.labels().length, JudgeData.unknown(ds, Split.TEST, subs), t.topK(test.labels(), 1),
                 t.topK(test.labels(), 5), faces.names().size(),
                 f.meanIou(maps(faces.maps()), judge.config().faceClasses()), tr.frechetDistance(t));
@@ -37,11 +37,6 @@ public record JudgeReport(int testImages, long testUnknown, double top1, double 
         names.addAll(t.names());
         return new JudgeData.Faces(dev.retouch.core.tensor.Tensors.cat(0, v.images(), t.images()),
                 dev.retouch.core.tensor.Tensors.cat(0, v.maps(), t.maps()), names);
-    }
-
-    /** [−1, 1] → [0, 1]. */
-    static Tensor unit(Tensor x) {
-        return x.add(dev.retouch.core.tensor.Tensors.s(1)).mul(dev.retouch.core.tensor.Tensors.s(0.5));
     }
 
     /** (M, 32, 32) int64 → M maps of bytes. */

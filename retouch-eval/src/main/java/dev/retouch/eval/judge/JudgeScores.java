@@ -21,14 +21,14 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
     private static final int BATCH = 64;
 
     /**
-     * Runs {@code judge} on images (N, 3, H, W) with values in [0, 1]. Images of another size than the judge's are
-     * resized bilinearly (antialiased when shrinking), and {@code notice} is told once.
+     * Runs {@code judge} on images (N, 3, H, W) with values in [−1, 1] (the project's image tensors). Images of
+     * another size than the judge's are resized bilinearly, and {@code notice} is told once.
      */
-    public static JudgeScores of(EmojiJudge judge, Tensor images01, Consumer<String> notice) {
-        int n = (int) images01.size(0);
+    public static JudgeScores of(EmojiJudge judge, Tensor images, Consumer<String> notice) {
+        int n = (int) images.size(0);
         int side = judge.config().imageSize();
-        if (images01.size(2) != side || images01.size(3) != side) {
-            notice.accept("images are " + images01.size(3) + "x" + images01.size(2) + "; resized to the judge's "
+        if (images.size(2) != side || images.size(3) != side) {
+            notice.accept("images are " + images.size(3) + "x" + images.size(2) + "; resized to the judge's "
                     + side + "x" + side);
         }
         float[][] logits = new float[n][];
@@ -38,7 +38,7 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
             for (int start = 0; start < n; start += BATCH) {
                 try (PointerScope scope = new PointerScope()) {
                     long len = Math.min(BATCH, n - start);
-                    Tensor x = resize(images01.narrow(0, start, len), side).mul(Tensors.s(2)).sub(Tensors.s(1));
+                    Tensor x = resize(images.narrow(0, start, len), side);
                     EmojiJudge.Output o = judge.forward(x);
                     float[] l = Tensors.toFloats(o.logits());
                     float[] f = Tensors.toFloats(o.features());
@@ -73,6 +73,20 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
 
     public int size() {
         return logits.length;
+    }
+
+    /** The judge's probability (softmax of the logits) of its top-1 class for image i. */
+    public double confidence(int i) {
+        float[] l = logits[i];
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : l) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : l) {
+            sum += Math.exp(v - max);
+        }
+        return 1 / sum;
     }
 
     /** The judge's top-1 class of image i. */

@@ -47,7 +47,7 @@ class EmojiJudgeTest {
         j.initialize(Tensors.generator(3));
         EmojiJudge.save(dir.resolve("j"), tiny(), j.stateDict(), "# tiny judge\n");
         EmojiJudge back = EmojiJudge.load(dir.resolve("j"));
-        Tensor x = Tensors.rand(Tensors.generator(4), 2, 3, 64, 64);
+        Tensor x = Tensors.rand(Tensors.generator(4), 2, 3, 64, 64).mul(Tensors.s(2)).sub(Tensors.s(1));
         JudgeScores a = JudgeScores.of(j, x, s -> { });
         JudgeScores b = JudgeScores.of(back, x, s -> { });
         for (int i = 0; i < 2; i++) {
