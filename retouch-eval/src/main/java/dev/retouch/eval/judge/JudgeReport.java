@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * generated-image judge-FD is read against (two samples of real emojis are this far apart).
  */
 public record JudgeReport(int testImages, long testUnknown, double top1, double top5, int heldOutFaces,
-                          double faceMeanIou, double trainTestFd) {
+                          double faceMeanIou, double[] faceClassIou, double trainTestFd) {
 
     /** Measures {@code judge} on the emoji set. */
     public static JudgeReport measure(EmojiJudge judge, EmojiDataset ds, Consumer<String> notice) {
@@ -26,7 +26,9 @@ public record JudgeReport(int testImages, long testUnknown, double top1, double 
         JudgeScores tr = JudgeScores.of(judge, train.images(), notice);
         return new JudgeReport(test.labels().length, JudgeData.unknown(ds, Split.TEST, subs), t.topK(test.labels(), 1),
                 t.topK(test.labels(), 5), faces.names().size(),
-                f.meanIou(maps(faces.maps()), judge.config().faceClasses()), tr.frechetDistance(t));
+                f.meanIou(maps(faces.maps()), judge.config().faceClasses()),
+                JudgeScores.classIou(f.faceMaps(), maps(faces.maps()), judge.config().faceClasses()),
+                tr.frechetDistance(t));
     }
 
     /** The labelled faces of VALIDATION and TEST (never in the judge's training). */

@@ -136,6 +136,19 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
 
     /** Pooled per-class IoU of two sets of maps, averaged over the classes present in either. */
     public static double meanIou(byte[][] predicted, byte[][] truth, int classes) {
+        double sum = 0;
+        int present = 0;
+        for (double v : classIou(predicted, truth, classes)) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                present++;
+            }
+        }
+        return sum / present;
+    }
+
+    /** Pooled IoU of each class (NaN for a class absent from both sets). */
+    public static double[] classIou(byte[][] predicted, byte[][] truth, int classes) {
         long[] inter = new long[classes];
         long[] union = new long[classes];
         for (int i = 0; i < truth.length; i++) {
@@ -151,15 +164,11 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
                 }
             }
         }
-        double sum = 0;
-        int present = 0;
+        double[] iou = new double[classes];
         for (int c = 0; c < classes; c++) {
-            if (union[c] > 0) {
-                sum += (double) inter[c] / union[c];
-                present++;
-            }
+            iou[c] = union[c] > 0 ? (double) inter[c] / union[c] : Double.NaN;
         }
-        return sum / present;
+        return iou;
     }
 
     /** Judge-FD between these images and {@code other}. */
