@@ -131,6 +131,8 @@ final class EvalLdmCommand implements Runnable {
         report.put("real_judge_top1", realJudgeTop1);
         report.put("judge_top1", trained.judgeTop1());
         report.put("judge_fd", trained.judgeFd());
+        report.put("judge_fd_floor_same_count", JudgeScores.of(judge, EmojiData.tensor(dataset, ld.imageSize(),
+                Split.TRAIN), n -> { }).subset(prompts.size()).frechetDistance(realJudged));
         List<List<Object>> table = new ArrayList<>();
         table.add(List.of("real test images (one per caption)", realScore, 0.0, realJudgeTop1, 0.0));
         table.add(List.of(model, trained.clipScore(), trained.frechet(), trained.judgeTop1(), trained.judgeFd()));

@@ -42,7 +42,7 @@ import java.util.Map;
                 + "trained on. Reports MAE and PSNR outside the ROI; accuracy inside the ROI against the target map, "
                 + "judged by the pixel classifiers (as the paper; they guide the edit, so they are not independent), by "
                 + "the colour rules (they labelled the classifiers' training maps: not independent either) and by "
-                + "emoji-judge's face-part head (evaluation-only: the honest reading); the share of ROI pixels whose "
+                + "emoji-judge's face-part head (evaluation-only: the honest reading); the same two accuracies on the pixels the edit changes only (where an edit that did not happen shows); the share of ROI pixels whose "
                 + "colour is farther than 60 (RGB, 0–255) from every colour of the input (invented colours); emoji-clip "
                 + "Fréchet distance of the results to the input faces; runtime; baseline SDEdit (strength 0.5) on the "
                 + "image with the edit's pixels painted in the palette colours; full-step vs 50-step on the first "
@@ -238,7 +238,23 @@ final class EvalPixelguideCommand implements Runnable {
         row.put(prefix + "accuracy_inside", EditScores.accuracyInside(pc, m, img, c.target(), c.roi(), seed));
         row.put(prefix + "accuracy_inside_rules", EditScores.accuracyInsideByRules(img, c.target(), c.roi()));
         row.put(prefix + "accuracy_inside_judge", judgeView.accuracyInside(img, c.target().classes(), c.roi()::inside));
+        // the pixels the edit changes (e.g. the teeth of "close mouth"): a dilated ROI is mostly unchanged face,
+        // which any output keeps, so the changed pixels are where an edit that did not happen shows
+        Mask changed = changed(c);
+        row.put(prefix + "accuracy_changed", EditScores.accuracyInside(pc, m, img, c.target(), changed, seed));
+        row.put(prefix + "accuracy_changed_judge", judgeView.accuracyInside(img, c.target().classes(), changed::inside));
         row.put(prefix + "artefact_share", ColourArtefacts.share(c.image(), img, c.roi(), ColourArtefacts.DEFAULT_THRESHOLD));
+    }
+
+    /** The pixels whose class the edit changes (original ≠ target). */
+    static Mask changed(Case c) {
+        byte[] a = c.original().classes();
+        byte[] b = c.target().classes();
+        float[] v = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            v[i] = a[i] != b[i] ? 1f : 0f;
+        }
+        return new Mask(c.original().width(), c.original().height(), v);
     }
 
     /** The image with every pixel the edit changed painted in its target class's palette colour. */
@@ -268,7 +284,7 @@ final class EvalPixelguideCommand implements Runnable {
     static Map<String, Object> summary(List<Map<String, Object>> rows, String prefix) {
         Map<String, Object> s = new LinkedHashMap<>();
         for (String k : List.of("mae_outside", "psnr_outside", "accuracy_inside", "accuracy_inside_rules",
-                "accuracy_inside_judge", "artefact_share", "seconds")) {
+                "accuracy_inside_judge", "accuracy_changed", "accuracy_changed_judge", "artefact_share", "seconds")) {
             double[] v = rows.stream().filter(r -> r.containsKey(prefix + k))
                     .mapToDouble(r -> Math.min(100, ((Number) r.get(prefix + k)).doubleValue())).toArray();
             if (v.length > 0) {
@@ -287,8 +303,9 @@ final class EvalPixelguideCommand implements Runnable {
             e.put("n", of.size());
             e.put("roi_pixels", of.stream().mapToDouble(r -> ((Number) r.get("roi_pixels")).doubleValue()).average().orElse(0));
             for (String k : List.of("pg_accuracy_inside", "pg_accuracy_inside_rules", "pg_accuracy_inside_judge",
-                    "pg_artefact_share", "sd_accuracy_inside", "sd_accuracy_inside_rules", "sd_accuracy_inside_judge",
-                    "sd_artefact_share")) {
+                    "pg_accuracy_changed", "pg_accuracy_changed_judge", "pg_artefact_share", "sd_accuracy_inside",
+                    "sd_accuracy_inside_rules", "sd_accuracy_inside_judge", "sd_accuracy_changed",
+                    "sd_accuracy_changed_judge", "sd_artefact_share")) {
                 e.put(k, of.stream().mapToDouble(r -> ((Number) r.get(k)).doubleValue()).average().orElse(Double.NaN));
             }
             out.put(edit, e);

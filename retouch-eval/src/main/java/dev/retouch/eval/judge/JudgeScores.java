@@ -171,6 +171,26 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
         return iou;
     }
 
+    /**
+     * {@code n} of these images, evenly spaced (deterministic): for a Fréchet-distance floor at the same sample
+     * count as a generated set (FD is biased upwards for small sets, so only equal counts compare).
+     */
+    public JudgeScores subset(int n) {
+        if (n < 2 || n > size()) {
+            throw new IllegalArgumentException("subset of " + n + " from " + size() + " images");
+        }
+        float[][] l = new float[n][];
+        double[][] f = new double[n][];
+        byte[][] m = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            int k = (int) ((long) i * size() / n);
+            l[i] = logits[k];
+            f[i] = features[k];
+            m[i] = faceMaps[k];
+        }
+        return new JudgeScores(l, f, m);
+    }
+
     /** Judge-FD between these images and {@code other}. */
     public double frechetDistance(JudgeScores other) {
         return FrechetDistance.of(features, other.features);
