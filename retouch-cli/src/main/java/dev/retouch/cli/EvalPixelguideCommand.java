@@ -110,6 +110,7 @@ final class EvalPixelguideCommand implements Runnable {
         judgeView = new dev.retouch.eval.judge.JudgeView(dev.retouch.eval.judge.EmojiJudge.load(Models.resolve(judgeName)));
         List<Case> cases = cases(m, pc);
         HtmlReport html = new HtmlReport(out, "pixelguide benchmark");
+        html.judge(judgeView);
         List<Map<String, Object>> rows = new ArrayList<>();
         List<RgbImage> inputs = new ArrayList<>();
         List<RgbImage> edits = new ArrayList<>();
@@ -213,7 +214,8 @@ final class EvalPixelguideCommand implements Runnable {
         edits.add(edited);
         baselines.add(baseline);
         RgbImage judged = new LabelMap(edited.width(), edited.height(), judgeView.segment(edited)).toImage();
-        html.images(List.of(c.image(), c.original().toImage(), c.target().toImage(), roiImage(c.roi()), edited, judged,
+        html.images(List.of(c.image(), html.plain(c.original().toImage()), html.plain(c.target().toImage()),
+                html.plain(roiImage(c.roi())), edited, html.plain(judged),
                 painted, baseline), List.of(c.face(), "original map", c.edit(), "ROI", "pixelguide",
                 "judge's map of pixelguide", "painted", "SDEdit 0.5"), 3);
         return row;

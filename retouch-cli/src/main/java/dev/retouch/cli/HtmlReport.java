@@ -20,6 +20,7 @@ final class HtmlReport {
     private int imageCount;
     private java.util.function.Function<RgbImage, String> annotator;
     private dev.retouch.eval.judge.JudgeView judge;
+    private final java.util.Set<RgbImage> unjudged = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     HtmlReport(Path dir, String title) {
         this.dir = dir;
@@ -36,6 +37,12 @@ final class HtmlReport {
     HtmlReport judge(dev.retouch.eval.judge.JudgeView view) {
         this.judge = view;
         return annotate(view::label);
+    }
+
+    /** Marks a panel that is not a picture (a label map, a mask, a noise tensor): it gets no annotation. */
+    RgbImage plain(RgbImage panel) {
+        unjudged.add(panel);
+        return panel;
     }
 
     /** The evaluation-only judge of this report, or null when there is none. */
@@ -80,7 +87,7 @@ final class HtmlReport {
             body.append("<figure><img src=\"").append(file).append("\" width=").append(img.width() * scale)
                     .append(" height=").append(img.height() * scale).append("><figcaption>")
                     .append(esc(captions.get(i)));
-            if (annotator != null) {
+            if (annotator != null && !unjudged.contains(img)) {
                 body.append("<br><i>").append(esc(annotator.apply(img))).append("</i>");
             }
             body.append("</figcaption></figure>");

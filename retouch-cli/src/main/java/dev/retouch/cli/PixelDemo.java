@@ -63,7 +63,7 @@ final class PixelDemo implements DemoSection {
             double secs = CliSupport.seconds(t0);
             RgbImage out = ImageTensors.fromTensor(r.image());
             RgbImage noise = ImageTensors.fromTensor(r.latent().div(Tensors.s(3)));
-            report.images(List.of(images.get(i), noise, out), List.of("input", "inverted x_T (÷3)", "reconstruction"), 3);
+            report.images(List.of(images.get(i), report.plain(noise), out), List.of("input", "inverted x_T (÷3)", "reconstruction"), 3);
             rows.add(List.of(DemoInputs.NAMES.get(i), Metrics.psnr(images.get(i), out, 1.0),
                     Metrics.ssim(images.get(i), out, 1.0), secs));
         }

@@ -68,11 +68,11 @@ final class PixelguideDemo implements DemoSection {
         RgbImage sd = ImageTensors.fromTensor(PixelPipelines.sdedit(m, ImageTensors.toTensor(painted), 0.5, 50,
                 Tensors.generator(seed), LoopHooks.NONE));
         var judge = report.judge();
-        List<RgbImage> row = new ArrayList<>(List.of(img, original.toImage(), target.toImage(),
-                EvalPixelguideCommand.roiImage(roi), out));
+        List<RgbImage> row = new ArrayList<>(List.of(img, report.plain(original.toImage()),
+                report.plain(target.toImage()), report.plain(EvalPixelguideCommand.roiImage(roi)), out));
         List<String> caps = new ArrayList<>(List.of("input", "segmentation", e.name(), "ROI", "pixelguide"));
         if (judge != null) {
-            row.add(new LabelMap(out.width(), out.height(), judge.segment(out)).toImage());
+            row.add(report.plain(new LabelMap(out.width(), out.height(), judge.segment(out)).toImage()));
             caps.add("judge's map of pixelguide");
         }
         row.add(sd);
