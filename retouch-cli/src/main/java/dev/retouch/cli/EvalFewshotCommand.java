@@ -113,6 +113,9 @@ final class EvalFewshotCommand implements Runnable {
         for (Path dir : effectDirs) {
             given.put(dir, loadComparable(dir, held));
         }
+        judge = EvalSamplesCommand.optionalJudge(judgeName);
+        judgedTargets = judge == null ? null : dev.retouch.eval.judge.JudgeScores.of(judge,
+                dev.retouch.core.image.ImageTensors.toTensor(held.stream().map(ImagePair::after).toList()), n -> { });
         CliSupport.mkdirs(out); // after every check: a refused run leaves nothing behind
         Function<List<RgbImage>, double[][]> features = ClipFeatures.optional(clip);
         HtmlReport html = new HtmlReport(out, "fewshot benchmark: default → " + t.label() + " skin tone");
@@ -263,8 +266,21 @@ final class EvalFewshotCommand implements Runnable {
         return rows;
     }
 
-    private static Map<String, Object> row(String name, EffectVariant v, int shots, FewshotEvaluation.Scores s,
-                                           double trainSeconds, int trainSteps) {
+    @Option(names = "--judge", defaultValue = "emoji-judge", description = "Evaluation-only judge for the judge-FD "
+            + "of the edits to the true targets (default: ${DEFAULT-VALUE}).")
+    String judgeName;
+
+    private dev.retouch.eval.judge.EmojiJudge judge;
+    private dev.retouch.eval.judge.JudgeScores judgedTargets;
+
+    /** Judge-FD of edited images to the true targets (one per held-out pair; compare rows only: same count). */
+    private Double judgeFd(List<RgbImage> outputs) {
+        return judge == null ? null : dev.retouch.eval.judge.JudgeScores.of(judge, dev.retouch.core.image.ImageTensors.toTensor(outputs),
+                n -> { }).frechetDistance(judgedTargets);
+    }
+
+    private Map<String, Object> row(String name, EffectVariant v, int shots, FewshotEvaluation.Scores s,
+                                    double trainSeconds, int trainSteps) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", name);
         r.put("variant", v == null ? "-" : v.label());
@@ -274,6 +290,7 @@ final class EvalFewshotCommand implements Runnable {
         r.put("diou", s.diou());
         r.put("diou_per_image", s.diouPerImage());
         r.put("fd_emoji_clip", Double.isNaN(s.fd()) ? null : s.fd());
+        r.put("fd_emoji_judge", judgeFd(s.outputs()));
         r.put("edit_seconds", s.seconds());
         r.put("train_seconds", Double.isNaN(trainSeconds) ? null : trainSeconds);
         r.put("train_steps", trainSteps < 0 ? null : trainSteps);
@@ -301,9 +318,10 @@ final class EvalFewshotCommand implements Runnable {
         for (Map<String, Object> r : rows) {
             table.add(Arrays.asList(r.get("model"), r.get("train_pairs"), r.get("psnr"), r.get("ssim"), r.get("diou"),
                     r.get("diou_per_image"), r.get("fd_emoji_clip") == null ? "-" : r.get("fd_emoji_clip"),
-                    r.get("edit_seconds"), r.get("train_seconds") == null ? "-" : r.get("train_seconds")));
+                    r.get("fd_emoji_judge") == null ? "-" : r.get("fd_emoji_judge"), r.get("edit_seconds"), r.get("train_seconds") == null ? "-" : r.get("train_seconds")));
         }
-        html.table(List.of("model", "pairs", "PSNR", "SSIM", "DIoU", "DIoU/img", "FD (emoji-clip)", "edit s", "train s"),
+        html.table(List.of("model", "pairs", "PSNR", "SSIM", "DIoU", "DIoU/img", "FD (emoji-clip)", "judge-FD", "edit s",
+                        "train s"),
                 table);
         html.section("Targets", Json.toJson(report.get("targets")));
         List<String> shown = effects != null ? List.copyOf(byName.keySet())

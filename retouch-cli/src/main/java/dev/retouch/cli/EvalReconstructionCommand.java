@@ -63,6 +63,7 @@ final class EvalReconstructionCommand implements Runnable {
         }
         CliSupport.mkdirs(out);
         List<RgbImage> images = testImages(m.sampleSize());
+        judge = EvalSamplesCommand.optionalJudge(judgeName);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", pixelModel.name);
         report.put("images", images.size());
@@ -75,12 +76,20 @@ final class EvalReconstructionCommand implements Runnable {
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(report));
         List<List<Object>> table = new ArrayList<>();
         rows.forEach(r -> table.add(List.of(r.get("steps"), r.get("psnr_mean"), r.get("psnr_median"), r.get("ssim_mean"),
-                r.get("seconds"))));
+                r.getOrDefault("judge_same_top1", "-"), r.getOrDefault("judge_fd_to_inputs", "-"), r.get("seconds"))));
         html.section("Summary", images.size() + " test-split images, model " + pixelModel.name);
-        html.table(List.of("steps", "PSNR mean", "PSNR median", "SSIM mean", "seconds"), table);
+        html.table(List.of("steps", "PSNR mean", "PSNR median", "SSIM mean", "judge: same top-1", "judge-FD to inputs",
+                "seconds"), table);
         html.write();
         CliSupport.print(common, report);
     }
+
+    @picocli.CommandLine.Option(names = "--judge", defaultValue = "emoji-judge", description = "Evaluation-only judge: "
+            + "share of reconstructions it gives the input's top-1 subcategory, judge-FD to the inputs; left out with "
+            + "a warning when absent (default: ${DEFAULT-VALUE}).")
+    String judgeName;
+
+    private dev.retouch.eval.judge.EmojiJudge judge;
 
     private List<RgbImage> testImages(int size) {
         EmojiDataset ds = EmojiDataset.load();
@@ -99,6 +108,7 @@ final class EvalReconstructionCommand implements Runnable {
         double[] psnr = new double[images.size()];
         double[] ssim = new double[images.size()];
         List<RgbImage> shown = new ArrayList<>();
+        List<RgbImage> all = new ArrayList<>();
         Progress bar = Progress.stderr("reconstruct " + s + " steps", images.size());
         long t0 = System.nanoTime();
         for (int from = 0; from < images.size(); from += batch) {
@@ -109,6 +119,7 @@ final class EvalReconstructionCommand implements Runnable {
                 for (int i = 0; i < chunk.size(); i++) {
                     psnr[from + i] = Metrics.psnr(chunk.get(i), recon.get(i), 1.0);
                     ssim[from + i] = Metrics.ssim(chunk.get(i), recon.get(i), 1.0);
+                    all.add(recon.get(i));
                     if (from + i < 8) {
                         shown.add(chunk.get(i));
                         shown.add(recon.get(i));
@@ -131,6 +142,16 @@ final class EvalReconstructionCommand implements Runnable {
         r.put("ssim_mean", Arrays.stream(ssim).average().orElse(Double.NaN));
         r.put("ssim_median", median(ssim));
         r.put("seconds", secs);
+        if (judge != null) {
+            var in = dev.retouch.eval.judge.JudgeScores.of(judge, ImageTensors.toTensor(images), n -> { });
+            var re = dev.retouch.eval.judge.JudgeScores.of(judge, ImageTensors.toTensor(all), n -> { });
+            int same = 0;
+            for (int i = 0; i < in.size(); i++) {
+                same += in.top1(i) == re.top1(i) ? 1 : 0;
+            }
+            r.put("judge_same_top1", (double) same / in.size());
+            r.put("judge_fd_to_inputs", re.frechetDistance(in));
+        }
         return r;
     }
 

@@ -141,6 +141,18 @@ final class EvalSamplesCommand implements Runnable {
         return Tensors.cat(0, parts.toArray(new Tensor[0]));
     }
 
+    /** The judge named {@code name}, or null with a warning when there is none (a damaged one is an error). */
+    static EmojiJudge optionalJudge(String name) {
+        Path dir;
+        try {
+            dir = Models.resolve(name);
+        } catch (dev.retouch.core.RetouchException e) {
+            CliSupport.warn("no judge readings: " + e.getMessage());
+            return null;
+        }
+        return EmojiJudge.load(dir);
+    }
+
     static double recognised(JudgeScores s) {
         int n = 0;
         for (int i = 0; i < s.size(); i++) {
