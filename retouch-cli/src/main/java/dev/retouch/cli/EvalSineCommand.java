@@ -80,8 +80,23 @@ final class EvalSineCommand implements Runnable {
     Path out;
 
     /** Fidelity and alignment of one output; ssim is NaN where sizes differ. */
-    record Score(double ssim, double clipImage, double clipText) {
+    /**
+     * One output's scores: SSIM and emoji-clip image similarity to the source and emoji-clip text score (emoji-clip
+     * conditions emoji-ldm, so these are not independent), and by emoji-judge (evaluation-only; NaN without one):
+     * whether its top-1 subcategory is the prompt's emoji's, and the cosine of its features with the source's.
+     */
+    record Score(double ssim, double clipImage, double clipText, double judgeTarget, double judgeSimilarity) {
+        Score withoutSsim() {
+            return new Score(Double.NaN, clipImage, clipText, judgeTarget, judgeSimilarity);
+        }
     }
+
+    @Option(names = "--judge", defaultValue = "emoji-judge", description = "Evaluation-only judge; its columns are "
+            + "left out with a warning when absent (default: ${DEFAULT-VALUE}).")
+    String judgeName;
+
+    private dev.retouch.eval.judge.EmojiJudge judge;
+    private final Map<String, Long> promptClass = new LinkedHashMap<>();
 
     @Override
     public void run() {
@@ -96,6 +111,7 @@ final class EvalSineCommand implements Runnable {
         Path baseDir = Models.resolve(model);
         LatentDiffusion ld = LatentDiffusion.load(baseDir);
         EmojiDataset dataset = EmojiDataset.load();
+        judgeTargets(dataset);
         List<EmojiImage> sources = dataset.images(Split.TEST).stream().filter(i -> !i.isVariant())
                 .filter(i -> name(i).endsWith(" face")).sorted(Comparator.comparing(EvalSineCommand::name))
                 .limit(emojis).toList();
@@ -221,7 +237,8 @@ final class EvalSineCommand implements Runnable {
             outs.put("SINE", sample(() -> SineEditor.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
             outs.put("SINE w/o pos (no-patches model)", sample(() -> SineEditor.edit(ld, whole, r, ddim(ld), gen(),
                     LoopHooks.NONE, CliSupport::warn)));
-            outs.put("fine-tuned only", sample(() -> SineEditor.fineTunedOnly(ld, patches, r, ddim(ld), gen(),
+            // paper §4.3: "without model-based guidance" samples the plain (no-patches) fine-tune alone
+            outs.put("fine-tuned only (no-patches model)", sample(() -> SineEditor.fineTunedOnly(ld, whole, r, ddim(ld), gen(),
                     LoopHooks.NONE, CliSupport::warn)));
             PromptStates states = PromptStates.encode(ld, List.of(prompt), "", CliSupport::warn);
             for (double strength : new double[]{0.5, 0.8}) {
@@ -280,8 +297,7 @@ final class EvalSineCommand implements Runnable {
                     ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
             outs.forEach((name, img) -> {
                 Score sc = score(ld, src, img, prompt);
-                sizes.computeIfAbsent(label + " " + name, k -> new ArrayList<>()).add(new Score(Double.NaN,
-                        sc.clipImage(), sc.clipText()));
+                sizes.computeIfAbsent(label + " " + name, k -> new ArrayList<>()).add(sc.withoutSsim());
                 shown.add(img);
                 caps.add(label + " " + name);
             });
@@ -303,15 +319,55 @@ final class EvalSineCommand implements Runnable {
         return Tensors.generator(seed);
     }
 
+    /** SSIM (same size only), emoji-clip similarities (resized to the CLIP's input size) and the judge's reading. */
+    private Score score(LatentDiffusion ld, RgbImage src, RgbImage img, String prompt) {
+        double target = Double.NaN;
+        double similarity = Double.NaN;
+        if (judge != null) {
+            var both = dev.retouch.eval.judge.JudgeScores.of(judge, ImageTensors.toTensor(
+                    List.of(Resize.bilinear(src, 64, 64), Resize.bilinear(img, 64, 64))), n -> { });
+            long want = promptClass.getOrDefault(prompt, -1L);
+            target = want < 0 ? Double.NaN : both.top1(1) == want ? 1 : 0;
+            similarity = cosine(both.features()[0], both.features()[1]);
+        }
+        Score clip = clipScore(ld, src, img, prompt);
+        return new Score(clip.ssim(), clip.clipImage(), clip.clipText(), target, similarity);
+    }
+
+    private static double cosine(double[] a, double[] b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
+
+    /** The judge's class of each edit prompt: the subcategory of the emoji named by it (−1 when none is). */
+    private void judgeTargets(EmojiDataset ds) {
+        judge = EvalSamplesCommand.optionalJudge(judgeName);
+        if (judge == null) {
+            return;
+        }
+        for (String p : EDITS) {
+            long c = ds.entries().stream().filter(e -> e.name().equalsIgnoreCase(p)).findFirst()
+                    .map(e -> (long) judge.config().subcategories().indexOf(e.subcategory())).orElse(-1L);
+            promptClass.put(p, c);
+        }
+    }
+
     /** SSIM (same size only) and emoji-clip similarities; images are resized to the CLIP's input size. */
-    static Score score(LatentDiffusion ld, RgbImage src, RgbImage img, String prompt) {
+    static Score clipScore(LatentDiffusion ld, RgbImage src, RgbImage img, String prompt) {
         double ssim = src.width() == img.width() && src.height() == img.height()
                 ? nanIfNull(CliSupport.ssimOrNull(src, img)) : Double.NaN;
         try (PointerScope ignored = new PointerScope(); NoGradGuard ignored2 = new NoGradGuard()) {
             Tensor a = imageFeatures(ld, src);
             Tensor b = imageFeatures(ld, img);
             Tensor t = ClipModel.normalize(ld.clip().model().textFeatures(ld.clip().tokenize(List.of(prompt)).ids()));
-            return new Score(ssim, a.mul(b).sum().item_double(), t.mul(b).sum().item_double());
+            return new Score(ssim, a.mul(b).sum().item_double(), t.mul(b).sum().item_double(), Double.NaN, Double.NaN);
         }
     }
 
@@ -332,7 +388,7 @@ final class EvalSineCommand implements Runnable {
 
     private static Map<String, List<String>> baselines() {
         Map<String, List<String>> b = new LinkedHashMap<>();
-        b.put("fine-tuned only", List.of("fine-tuned only"));
+        b.put("fine-tuned only (no-patches model)", List.of("fine-tuned only (no-patches model)"));
         b.put("SDEdit (0.5 to 0.8)", SDEDIT);
         b.put("pretrained only", List.of("pretrained only"));
         b.put("SINE w/o pos (no-patches model)", List.of("SINE w/o pos (no-patches model)"));
@@ -420,6 +476,10 @@ final class EvalSineCommand implements Runnable {
             m.put("ssim", Double.isNaN(ssim) ? null : ssim);
             m.put("clip_image", list.stream().mapToDouble(Score::clipImage).average().orElse(Double.NaN));
             m.put("clip_text", list.stream().mapToDouble(Score::clipText).average().orElse(Double.NaN));
+            double jt = list.stream().mapToDouble(Score::judgeTarget).average().orElse(Double.NaN);
+            double js = list.stream().mapToDouble(Score::judgeSimilarity).average().orElse(Double.NaN);
+            m.put("judge_target_top1", Double.isNaN(jt) ? null : jt);
+            m.put("judge_similarity", Double.isNaN(js) ? null : js);
             m.put("n", list.size());
             out.put(name, m);
         });
@@ -432,9 +492,12 @@ final class EvalSineCommand implements Runnable {
         means(scores).forEach((name, v) -> {
             Map<String, Object> m = (Map<String, Object>) v;
             rows.add(List.of(name, m.get("ssim") == null ? "–" : m.get("ssim"), m.get("clip_image"), m.get("clip_text"),
-                    m.get("n")));
+                    m.get("judge_similarity") == null ? "–" : m.get("judge_similarity"),
+                    m.get("judge_target_top1") == null ? "–" : m.get("judge_target_top1"), m.get("n")));
         });
-        html.section(title, "");
-        html.table(List.of("setting", "SSIM ↑", "clip image sim ↑", "clip text score ↑", "n"), rows);
+        html.section(title, "emoji-clip conditions emoji-ldm, so its columns are not an independent judgement; the "
+                + "judge columns are (emoji-judge, evaluation-only).");
+        html.table(List.of("setting", "SSIM ↑", "clip image sim ↑ (conditions)", "clip text score ↑ (conditions)",
+                "judge feature sim ↑", "judge top-1 = prompt's subcategory ↑", "n"), rows);
     }
 }

@@ -121,7 +121,7 @@ class SineCommandsTest {
         assertEquals(0, r.code(), r::describe);
         JsonNode j = r.json();
         assertTrue(j.get("methods").has("SINE") && j.get("methods").has("SDEdit 0.5")
-                && j.get("methods").has("pretrained only") && j.get("methods").has("fine-tuned only"), r::describe);
+                && j.get("methods").has("pretrained only") && j.get("methods").has("fine-tuned only (no-patches model)"), r::describe);
         assertTrue(j.get("sweeps").has("K = 400") && j.get("sweeps").has("v = 1.0"), r::describe);
         assertTrue(j.get("sweeps").has("SDEdit 0.8") && j.get("sweeps").get("SDEdit 0.8").get("n").asInt() == 1, r::describe);
         assertEquals(12, j.get("sweep_verdicts").size(), r::describe);
@@ -130,16 +130,16 @@ class SineCommandsTest {
         assertTrue(j.get("any_resolution").size() == 9, r::describe);
         assertTrue(Files.isRegularFile(o.resolve("report.json")) && Files.isRegularFile(o.resolve("index.html")));
         JsonNode v = j.get("verdicts");
-        assertEquals(java.util.Set.of("fine-tuned only", "SDEdit (0.5 to 0.8)", "pretrained only",
+        assertEquals(java.util.Set.of("fine-tuned only (no-patches model)", "SDEdit (0.5 to 0.8)", "pretrained only",
                 "SINE w/o pos (no-patches model)"), java.util.Set.copyOf(names(v.get("SINE"))), r::describe);
         assertEquals(3, v.get("SINE w/o pos (no-patches model)").size(), r::describe);
         // the verdict against the fine-tuned model alone, recomputed from the reported means
         JsonNode sine = j.get("methods").get("SINE");
-        JsonNode ft = j.get("methods").get("fine-tuned only");
+        JsonNode ft = j.get("methods").get("fine-tuned only (no-patches model)");
         String expected = TradeOff.compare(new TradeOff.Point(sine.get("clip_image").asDouble(),
                         sine.get("clip_text").asDouble()), List.of(new TradeOff.Point(ft.get("clip_image").asDouble(),
                         ft.get("clip_text").asDouble()))).label();
-        assertEquals(expected, v.get("SINE").get("fine-tuned only").get("clip_image").asText(), r::describe);
+        assertEquals(expected, v.get("SINE").get("fine-tuned only (no-patches model)").get("clip_image").asText(), r::describe);
 
         // a second run over the same directory reuses both fine-tuned models and reproduces every score
         CliRun again = CliRun.run("eval", "sine", "--model", ldm.toString(), "--emojis", "1", "--finetune-steps", "1",
