@@ -121,6 +121,9 @@ final class EvalSineCommand implements Runnable {
         }
         CliSupport.mkdirs(out);
         HtmlReport html = new HtmlReport(out, "SINE on held-out emoji (" + model + ")");
+        if (judge != null) {
+            html.judge(new dev.retouch.eval.judge.JudgeView(judge));
+        }
         Map<String, List<Score>> methods = new LinkedHashMap<>();
         Map<String, List<Score>> sweeps = new LinkedHashMap<>();
         Map<String, List<Score>> sizes = new LinkedHashMap<>();
