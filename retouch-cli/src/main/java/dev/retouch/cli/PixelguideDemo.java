@@ -50,7 +50,7 @@ final class PixelguideDemo implements DemoSection {
         }
         report.table(List.of("input", "edit", "ROI px", "t0", "scale", "PSNR outside",
                 "accuracy inside (pixel classifiers: they guide the edit)", "SDEdit accuracy inside (same)",
-                "accuracy inside (emoji-judge)", "SDEdit accuracy inside (emoji-judge)", "seconds"), rows);
+                "changed pixels right (emoji-judge)", "SDEdit changed pixels right (emoji-judge)", "seconds"), rows);
     }
 
     private List<Object> demoEdit(HtmlReport report, PixelDiffusionModel m, PixelClassifiers pc, Path p, RgbImage img,
@@ -81,8 +81,8 @@ final class PixelguideDemo implements DemoSection {
         return List.of(p.getFileName().toString(), e.name(), roi.count(), o.t0(), o.scale(),
                 Metrics.psnr(img, out, 1.0, roi, true), EditScores.accuracyInside(pc, m, out, target, roi, seed),
                 EditScores.accuracyInside(pc, m, sd, target, roi, seed),
-                judge == null ? "–" : judge.accuracyInside(out, target.classes(), roi::inside),
-                judge == null ? "–" : judge.accuracyInside(sd, target.classes(), roi::inside),
+                judge == null ? "–" : judge.accuracyInside(out, target.classes(), EvalPixelguideCommand.changed(c)::inside),
+                judge == null ? "–" : judge.accuracyInside(sd, target.classes(), EvalPixelguideCommand.changed(c)::inside),
                 String.format(Locale.ROOT, "%.2f", secs));
     }
 }
