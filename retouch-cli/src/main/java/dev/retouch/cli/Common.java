@@ -16,13 +16,14 @@ public final class Common {
     int threads = Runtime.getRuntime().availableProcessors();
 
     /**
-     * Applies the thread setting and runs (or reads) the engine self-check; call at the start of each command.
-     * With --debug, prints the convolution route in force on stderr.
+     * Applies the thread setting; call at the start of each command. With --debug, runs (or reads) the engine
+     * self-check now and prints the convolution route in force on stderr (otherwise it runs before the first
+     * convolution, and commands without one never pay for it).
      */
     void apply() {
         torch.set_num_threads(Math.max(1, threads));
-        Engine.Verdict v = Engine.verdict();
         if (debug) {
+            Engine.Verdict v = Engine.verdict();
             System.err.println("engine: " + v.onednn() + "; convolution route " + v.summary()
                     + (v.cached() ? " (cached self-check)" : " (self-check ran now)"));
         }

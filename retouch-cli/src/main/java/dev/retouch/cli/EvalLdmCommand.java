@@ -199,11 +199,7 @@ final class EvalLdmCommand implements Runnable {
 
     /** The real test image of each prompt, (P, 3, 64, 64) in [−1, 1]. */
     private static Tensor realOfPrompts(EmojiDataset ds, List<String> prompts) {
-        List<RgbImage> imgs = new ArrayList<>();
-        for (String p : prompts) {
-            imgs.add(new RgbImage(64, 64, ds.rgb(firstWithCaption(ds, p), 64)));
-        }
-        return ImageTensors.toTensor(imgs);
+        return ds.tensor(prompts.stream().map(p -> firstWithCaption(ds, p)).toList(), 64);
     }
 
     private static dev.retouch.data.emoji.EmojiImage firstWithCaption(EmojiDataset ds, String caption) {

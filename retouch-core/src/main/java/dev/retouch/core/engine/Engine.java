@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The verdict is cached per machine in {@code <retouch cache>/engine/<key>.json}, the key hashing the CPU's
  * vendor, model and flags, the oneDNN version, the oneDNN ISA limits in the environment and the probe set, so a
  * new CPU, library or setting is checked afresh. {@code -Dretouch.convRoute=DIRECT|PAD_CHANNELS|NO_ONEDNN}
- * forces a route (it is still checked, and reported untrusted when it fails). NNPACK is switched off: it cannot
- * initialise on many CPUs (and then warns on every convolution), and the self-check vouches for oneDNN only.
+ * forces a route (it is still checked, and reported untrusted when it fails). NNPACK is switched off by
+ * {@link Convolution} before any convolution runs.
  */
 public final class Engine {
     /** System property forcing a route. */
@@ -78,7 +78,6 @@ public final class Engine {
         if (!fresh && VERDICT.get() != null) {
             return VERDICT.get();
         }
-        torch.globalContext().setUserEnabledNNPACK(false);
         torch.globalContext().setUserEnabledMkldnn(true);
         CpuInfo cpu = CpuInfo.current();
         String onednn = torch.get_mkldnn_version().getString();

@@ -2,6 +2,7 @@ package dev.retouch.core.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.RetouchException;
+import dev.retouch.core.nn.Module;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +99,20 @@ public final class ModelDirectory {
     public Optional<String> modelCard() {
         Path card = dir.resolve(MODEL_CARD);
         return Files.isRegularFile(card) ? Optional.of(Json.readString(card)) : Optional.empty();
+    }
+
+    /**
+     * Loads this directory's weights into {@code module} strictly (a missing, extra or misshapen tensor is an error
+     * naming the weights file and the tensor) and puts it in eval mode.
+     */
+    public <M extends Module> M loadInto(M module) {
+        try {
+            module.loadStateDict(weights(), true);
+        } catch (RetouchException e) {
+            throw new RetouchException(weightsFile() + ": " + e.getMessage(), e);
+        }
+        module.eval();
+        return module;
     }
 
     /**

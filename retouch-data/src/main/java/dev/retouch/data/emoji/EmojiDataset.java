@@ -160,6 +160,19 @@ public final class EmojiDataset {
         return size == IMAGE_SIZE ? full.chw() : Resize.area(full, size, size).chw();
     }
 
+    /** {@code images} resized to {@code size} ({@link #rgb(EmojiImage, int)}) as one (N, 3, size, size) tensor in [−1, 1]. */
+    public org.bytedeco.pytorch.Tensor tensor(List<EmojiImage> images, int size) {
+        int per = 3 * size * size;
+        float[] all = new float[images.size() * per];
+        for (int i = 0; i < images.size(); i++) {
+            float[] rgb = rgb(images.get(i), size);
+            for (int k = 0; k < per; k++) {
+                all[i * per + k] = rgb[k] * 2f - 1f;
+            }
+        }
+        return dev.retouch.core.tensor.Tensors.of(all, images.size(), 3, size, size);
+    }
+
     private byte[] bytesOf(EmojiImage image) {
         byte[] png = pngs.get(image.image());
         if (png == null) {

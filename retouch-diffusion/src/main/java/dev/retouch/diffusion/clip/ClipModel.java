@@ -1,6 +1,5 @@
 package dev.retouch.diffusion.clip;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.nn.Linear;
 import dev.retouch.core.nn.Module;
@@ -89,12 +88,7 @@ public final class ClipModel extends Module {
     public static ClipModel load(Path dir) {
         ModelDirectory md = ModelDirectory.open(dir);
         ClipModel model = new ClipModel(md.config(ClipConfig.class));
-        try {
-            model.loadStateDict(md.weights(), true);
-        } catch (RetouchException e) {
-            throw new RetouchException(md.weightsFile() + ": " + e.getMessage(), e);
-        }
-        model.eval();
+        md.loadInto(model);
         return model;
     }
 

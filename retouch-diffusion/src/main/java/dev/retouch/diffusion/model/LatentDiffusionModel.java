@@ -46,12 +46,7 @@ public final class LatentDiffusionModel {
         }
         LdmConfig config = md.config(LdmConfig.class);
         UNet2DConditionModel unet = new UNet2DConditionModel(config.unet());
-        try {
-            unet.loadStateDict(md.weights(), true);
-        } catch (RetouchException e) {
-            throw new RetouchException(md.weightsFile() + ": " + e.getMessage(), e);
-        }
-        unet.eval();
+        md.loadInto(unet);
         return new LatentDiffusionModel(config, unet);
     }
 

@@ -1,6 +1,5 @@
 package dev.retouch.diffusion.model;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
@@ -37,12 +36,7 @@ public final class PixelDiffusionModel {
         ModelDirectory md = ModelDirectory.open(dir);
         DdpmConfig config = md.config(DdpmConfig.class);
         UNet2DModel unet = new UNet2DModel(config.unet());
-        try {
-            unet.loadStateDict(md.weights(), true);
-        } catch (RetouchException e) {
-            throw new RetouchException(md.weightsFile() + ": " + e.getMessage(), e);
-        }
-        unet.eval();
+        md.loadInto(unet);
         return new PixelDiffusionModel(config, unet);
     }
 

@@ -77,12 +77,7 @@ public final class AutoencoderKL extends Module {
     public static AutoencoderKL load(Path dir) {
         ModelDirectory md = ModelDirectory.open(dir);
         AutoencoderKL vae = new AutoencoderKL(md.config(AutoencoderKLConfig.class));
-        try {
-            vae.loadStateDict(md.weights(), true);
-        } catch (RetouchException e) {
-            throw new RetouchException(md.weightsFile() + ": " + e.getMessage(), e);
-        }
-        vae.eval();
+        md.loadInto(vae);
         return vae;
     }
 

@@ -153,12 +153,7 @@ public final class Effect {
         EffectConfig config = md.config(EffectConfig.class);
         Module net = config.variant() == EffectVariant.PIX2PIX ? new DirectRegressor(config.regressor())
                 : new FewshotModel(config.fewshot());
-        try {
-            net.loadStateDict(md.weights(), true);
-        } catch (RetouchException e) {
-            throw new RetouchException(md.weightsFile() + ": " + e.getMessage(), e);
-        }
-        net.eval();
+        md.loadInto(net);
         List<ImagePair> pairs = PairFolder.read(dir.resolve(PAIRS), 2);
         for (ImagePair p : pairs) {
             if (p.before().width() != config.imageSize() || p.before().height() != config.imageSize()) {

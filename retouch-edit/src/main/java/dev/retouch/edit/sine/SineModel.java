@@ -46,12 +46,7 @@ public final class SineModel {
         }
         SineConfig config = md.config(SineConfig.class);
         UNet2DConditionModel unet = new UNet2DConditionModel(config.unet());
-        try {
-            unet.loadStateDict(md.weights(), true);
-        } catch (RetouchException e) {
-            throw new RetouchException(md.weightsFile() + ": " + e.getMessage(), e);
-        }
-        unet.eval();
+        md.loadInto(unet);
         return new SineModel(config, unet);
     }
 

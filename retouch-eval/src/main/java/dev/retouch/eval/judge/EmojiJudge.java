@@ -1,6 +1,5 @@
 package dev.retouch.eval.judge;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.nn.Conv2d;
 import dev.retouch.core.nn.GroupNorm;
@@ -104,12 +103,7 @@ public final class EmojiJudge extends Module {
     public static EmojiJudge load(Path dir) {
         ModelDirectory md = ModelDirectory.open(dir);
         EmojiJudge judge = new EmojiJudge(md.config(JudgeConfig.class));
-        try {
-            judge.loadStateDict(md.weights(), true);
-        } catch (RetouchException e) {
-            throw new RetouchException(md.weightsFile() + ": " + e.getMessage(), e);
-        }
-        judge.eval();
+        md.loadInto(judge);
         return judge;
     }
 

@@ -58,7 +58,7 @@ public final class JudgeData {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = subcategories.indexOf(items.get(i).base().subcategory());
         }
-        return new Labelled(images(ds, items), labels, items);
+        return new Labelled(ds.tensor(items, 64), labels, items);
     }
 
     /** How many images of {@code split} have a subcategory absent from TRAIN (the judge cannot name them). */
@@ -88,20 +88,7 @@ public final class JudgeData {
                 ids[i * c.length + k] = c[k];
             }
         }
-        return new Faces(images(ds, items), Tensors.ofLongs(ids, maps.size(), 32, 32),
+        return new Faces(ds.tensor(items, 64), Tensors.ofLongs(ids, maps.size(), 32, 32),
                 items.stream().map(EmojiImage::image).toList());
-    }
-
-    /** (N, 3, 64, 64) in [−1, 1]. */
-    static Tensor images(EmojiDataset ds, List<EmojiImage> items) {
-        int per = 3 * 64 * 64;
-        float[] all = new float[items.size() * per];
-        for (int i = 0; i < items.size(); i++) {
-            float[] rgb = ds.rgb(items.get(i), 64);
-            for (int k = 0; k < per; k++) {
-                all[i * per + k] = rgb[k] * 2f - 1f;
-            }
-        }
-        return Tensors.of(all, items.size(), 3, 64, 64);
     }
 }
