@@ -48,11 +48,13 @@ final class EvalJudgeCommand implements Runnable {
         res.put("test_unknown_subcategory", rep.testUnknown());
         res.put("held_out_faces", rep.heldOutFaces());
         res.put("face_mean_iou", rep.faceMeanIou());
+        res.put("face_mean_iou_present_classes", rep.faceMeanIouPresent());
         Map<String, Object> perClass = new LinkedHashMap<>();
         dev.retouch.edit.pixelguide.FaceClass[] names = dev.retouch.edit.pixelguide.FaceClass.values();
         for (int c = 0; c < rep.faceClassIou().length; c++) {
             double v = rep.faceClassIou()[c];
-            perClass.put(c < names.length ? names[c].label() : "class " + c, Double.isNaN(v) ? "absent" : v);
+            perClass.put(c < names.length ? names[c].label() : "class " + c, Double.isNaN(v) ? "absent"
+                    : rep.faceClassPresent()[c] ? v : "absent from the labels (" + v + ")");
         }
         res.put("face_class_iou", perClass);
         res.put("train_test_judge_fd", rep.trainTestFd());

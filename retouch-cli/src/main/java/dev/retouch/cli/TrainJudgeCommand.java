@@ -1,6 +1,10 @@
 package dev.retouch.cli;
 
 import dev.retouch.core.io.Json;
+import dev.retouch.core.io.ModelDirectory;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import java.nio.file.Path;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.diffusion.train.LossCurve;
@@ -48,12 +52,29 @@ final class TrainJudgeCommand implements Runnable {
     @Option(names = "--face-weight", defaultValue = "1.0", description = "Weight of the face-part loss (default: ${DEFAULT-VALUE}).")
     double faceWeight;
 
+    @Option(names = "--face-head-only", paramLabel = "MODEL", description = "Retrain only the face-part head of this "
+            + "judge (directory or shipped name) on the labelled TRAIN faces, --batch faces per step. The trunk and the "
+            + "classifier stay bit-identical, so every subcategory and judge-FD number measured with it stays valid.")
+    String faceHeadOnly;
+
+    @Option(names = "--class-balance", description = "Weight the face-part loss per class by (median / frequency)^½ "
+            + "of the TRAIN faces' pixels (rare parts such as tears and hands count more).")
+    boolean classBalance;
+
     @Override
     public void run() {
         common.apply();
         CliSupport.requireRange("--steps", steps, 1, 10_000_000);
         CliSupport.requireRange("--batch", batch, 2, 4096);
         run.checkFresh();
+        if (faceHeadOnly != null) {
+            runFaceHead();
+            return;
+        }
+        if (classBalance) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--class-balance applies to --face-head-only runs");
+        }
         EmojiDataset ds = EmojiDataset.load();
         var subs = JudgeData.subcategories(ds);
         JudgeConfig config = JudgeConfig.emoji(subs, FaceClass.values().length);
@@ -78,6 +99,94 @@ final class TrainJudgeCommand implements Runnable {
         res.putAll(EvalJudgeCommand.fields(rep));
         res.put("model", run.modelDir().toString());
         CliSupport.print(common, res);
+    }
+
+    private void runFaceHead() {
+        Path initDir = Models.resolve(faceHeadOnly);
+        EmojiJudge judge = EmojiJudge.load(initDir);
+        Map<String, Tensor> initial = new LinkedHashMap<>();
+        judge.stateDict().forEach((k, v) -> initial.put(k, v.clone()));
+        EmojiDataset ds = EmojiDataset.load();
+        JudgeData.Faces faces = JudgeData.faces(ds, Split.TRAIN);
+        double[] weights = classBalance ? JudgeTask.balancedWeights(faces.maps(), judge.config().faceClasses()) : null;
+        System.err.printf(Locale.ROOT, "retraining the face-part head of %s on %d labelled TRAIN faces%s%n", initDir,
+                faces.names().size(), weights == null ? "" : ", class weights " + Arrays.toString(
+                        Arrays.stream(weights).map(w -> Math.round(w * 100) / 100.0).toArray()));
+        TrainConfig tc = new TrainConfig(steps, batch, lr, 100, 1e-4, 1.0, 0.999, run.checkpointEvery, run.seed);
+        Trainer trainer = new Trainer(JudgeTask.faceHeadOnly(judge, faces, weights), tc, run.out);
+        Trainer.Result r = run.run(trainer, "train judge (face-part head)", steps);
+        Map<String, Tensor> fin = new LinkedHashMap<>(trainer.finalWeights());
+        for (var e : initial.entrySet()) {
+            if (!EmojiJudge.isFaceHead(e.getKey()) && !torch.equal(fin.get(e.getKey()), e.getValue())) {
+                throw new IllegalStateException("the frozen trunk changed in " + e.getKey());
+            }
+        }
+        judge.loadStateDict(fin, true);
+        judge.eval();
+        JudgeReport before = JudgeReport.measure(EmojiJudge.load(initDir), ds, CliSupport::warn);
+        JudgeReport rep = JudgeReport.measure(judge, ds, CliSupport::warn);
+        String initCard = ModelDirectory.open(initDir).modelCard().orElse("");
+        EmojiJudge.save(run.modelDir(), judge.config(), fin, headCard(faces, weights, tc, r, trainer.seconds(), before,
+                rep, initCard));
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("steps", r.steps());
+        res.put("loss", r.recentLoss());
+        res.put("seconds", trainer.seconds());
+        res.put("face_mean_iou_before", before.faceMeanIou());
+        res.putAll(EvalJudgeCommand.fields(rep));
+        res.put("model", run.modelDir().toString());
+        CliSupport.print(common, res);
+    }
+
+    private String headCard(JudgeData.Faces faces, double[] weights, TrainConfig tc, Trainer.Result r, double seconds,
+                            JudgeReport before, JudgeReport rep, String initCard) {
+        double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
+        String[] names = Arrays.stream(FaceClass.values()).map(c -> c.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        return String.format(Locale.ROOT, """
+                # emoji-judge (face-part head retrained by `retouch train judge --face-head-only`)
+
+                **Evaluation only** (see the stage-1 card below; `JudgeIsolationTest` enforces it).
+
+                Stage 2: only the face-part head (laterals, seg_norm, seg_conv, seg_out) learnt, on the %d TRAIN-split
+                labelled faces, %d faces per step, the same augmentation as stage 1, per-pixel cross-entropy%s. The
+                trunk and the subcategory classifier were frozen and are bit-identical to stage 1's (checked when the
+                model was written), so the classification and judge-FD numbers below are stage 1's exactly.
+
+                Command:
+
+                    bin/retouch train judge --face-head-only %s --steps %d --batch %d --lr %s%s --seed %d --out %s
+
+                Steps: %d; wall time %.0f s (%.1f min) on the 2-core CPU machine, AdamW lr %s, %d warm-up steps.
+                Mean of the last 100 losses: %.4f.
+
+                Measured by `bin/retouch eval judge --out out/eval-judge`:
+
+                | measure | stage 1 | this model |
+                |---|---|---|
+                | subcategory top-1, TEST split (%d images) | %.3f | %.3f |
+                | subcategory top-5, TEST split | %.3f | %.3f |
+                | judge-FD, TRAIN vs TEST images | %.2f | %.2f |
+                | face-part mean IoU, %d held-out faces, classes present in their labels | %.3f | %.3f |
+                | face-part mean IoU, every class predicted or present | %.3f | %.3f |
+
+                Face-part IoU per class (pooled over the held-out faces; – = absent from their labels):
+                stage 1 %s; this model %s.
+
+                Loss curve (mean loss per window, from `loss.csv`):
+
+                %s
+
+                ---
+
+                %s
+                """, faces.names().size(), tc.batchSize(), weights == null ? "" : ", class-weighted (median/frequency)^½ "
+                        + "clipped to [0.2, 5]", faceHeadOnly, r.steps(), tc.batchSize(), lr,
+                classBalance ? " --class-balance" : "", run.seed, run.out, r.steps(), seconds, seconds / 60, lr,
+                tc.warmupSteps(), Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
+                rep.testImages(), before.top1(), rep.top1(), before.top5(), rep.top5(), before.trainTestFd(),
+                rep.trainTestFd(), rep.heldOutFaces(), before.faceMeanIouPresent(), rep.faceMeanIouPresent(),
+                before.faceMeanIou(), rep.faceMeanIou(), before.classIouText(names), rep.classIouText(names),
+                LossCurve.markdown(loss, 10), initCard.strip());
     }
 
     private String modelCard(EmojiJudge judge, JudgeData.Labelled train, JudgeData.Faces faces, TrainConfig tc,

@@ -51,6 +51,19 @@ class JudgeCommandsTest {
         CliRun again = CliRun.run("train", "judge", "--steps", "2", "--out", run.toString());
         assertEquals(1, again.code(), again::describe);
         assertTrue(again.err().contains("--resume"), again.err());
+
+        // stage 2: only the face-part head learns; the classifier's numbers are the stage-1 model's exactly
+        CliRun h = CliRun.run("train", "judge", "--face-head-only", run.resolve("model").toString(), "--class-balance",
+                "--steps", "2", "--batch", "4", "--threads", "2", "--out", tmp.resolve("head").toString(), "--json");
+        assertEquals(0, h.code(), h::describe);
+        assertEquals(e.json().get("test_top1").asDouble(), h.json().get("test_top1").asDouble(), 0.0);
+        assertEquals(e.json().get("train_test_judge_fd").asDouble(), h.json().get("train_test_judge_fd").asDouble(), 1e-9);
+        assertEquals(e.json().get("face_mean_iou").asDouble(), h.json().get("face_mean_iou_before").asDouble(), 1e-9);
+        double present = h.json().get("face_mean_iou_present_classes").asDouble();
+        assertTrue(present >= 0 && present <= 1, h.out());
+        String headCard = Files.readString(tmp.resolve("head/model/MODEL_CARD.md"));
+        assertTrue(headCard.contains("--face-head-only") && headCard.contains("--class-balance")
+                && headCard.contains("bit-identical") && headCard.contains(card.strip()), headCard);
     }
 
     @Test

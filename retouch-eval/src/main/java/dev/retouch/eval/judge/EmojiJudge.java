@@ -77,8 +77,19 @@ public final class EmojiJudge extends Module {
 
     /** x (B, 3, 64, 64) in [−1, 1] → logits, features, face-part logits. */
     public Output forward(Tensor x) {
+        Tensor[] levels = levels(x);
+        Tensor features = torch.silu(normOut.forward(levels[4])).mean(new long[]{2, 3}, false, new ScalarTypeOptional());
+        Tensor logits = classifier.forward(features);                   // (B, K)
+        return new Output(logits, features, faceHead(levels));
+    }
+
+    /**
+     * The trunk: the outputs of the four levels (at 32, 16, 8 and 4 px), then the last level again (index 4, the
+     * input of the classifier's norm). Separate so that the face-part head can be trained on a frozen trunk.
+     */
+    public Tensor[] levels(Tensor x) {
         Tensor h = convIn.forward(x);                                   // (B, c0, 32, 32)
-        Tensor[] levels = new Tensor[4];
+        Tensor[] levels = new Tensor[5];
         for (int i = 0; i < 4; i++) {
             h = blocks.get(i).forward(h, null);
             levels[i] = h;
@@ -86,8 +97,12 @@ public final class EmojiJudge extends Module {
                 h = downsamplers.get(i).forward(h);
             }
         }
-        Tensor features = torch.silu(normOut.forward(h)).mean(new long[]{2, 3}, false, new ScalarTypeOptional());
-        Tensor logits = classifier.forward(features);                   // (B, K)
+        levels[4] = h;
+        return levels;
+    }
+
+    /** The face-part head on the trunk's levels → logits (B, classes, 32, 32). */
+    public Tensor faceHead(Tensor[] levels) {
         long side = config.segmentSize();
         Tensor s = null;
         for (int i = 0; i < 3; i++) {
@@ -95,8 +110,12 @@ public final class EmojiJudge extends Module {
             l = l.size(2) == side ? l : torch.upsample_nearest2d(l, new long[]{side, side});
             s = s == null ? l : s.add(l);
         }
-        Tensor face = segOut.forward(torch.silu(segConv.forward(torch.silu(segNorm.forward(s))))); // (B, classes, 32, 32)
-        return new Output(logits, features, face);
+        return segOut.forward(torch.silu(segConv.forward(torch.silu(segNorm.forward(s)))));
+    }
+
+    /** Whether a parameter (state-dict name) belongs to the face-part head (the rest is the trunk and classifier). */
+    public static boolean isFaceHead(String name) {
+        return name.startsWith("laterals.") || name.startsWith("seg_");
     }
 
     /** Loads a judge directory strictly: a config that does not match the weights names the first mismatch. */

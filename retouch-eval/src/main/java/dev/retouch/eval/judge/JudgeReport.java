@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * generated-image judge-FD is read against (two samples of real emojis are this far apart).
  */
 public record JudgeReport(int testImages, long testUnknown, double top1, double top5, int heldOutFaces,
-                          double faceMeanIou, double[] faceClassIou, double trainTestFd) {
+                          double faceMeanIou, double[] faceClassIou, boolean[] faceClassPresent, double trainTestFd) {
 
     /** Measures {@code judge} on the emoji set. */
     public static JudgeReport measure(EmojiJudge judge, EmojiDataset ds, Consumer<String> notice) {
@@ -24,11 +24,39 @@ public record JudgeReport(int testImages, long testUnknown, double top1, double 
         JudgeScores f = JudgeScores.of(judge, faces.images(), notice);
         JudgeData.Labelled train = JudgeData.classification(ds, Split.TRAIN, subs);
         JudgeScores tr = JudgeScores.of(judge, train.images(), notice);
+        int classes = judge.config().faceClasses();
+        byte[][] truth = maps(faces.maps());
         return new JudgeReport(test.labels().length, JudgeData.unknown(ds, Split.TEST, subs), t.topK(test.labels(), 1),
-                t.topK(test.labels(), 5), faces.names().size(),
-                f.meanIou(maps(faces.maps()), judge.config().faceClasses()),
-                JudgeScores.classIou(f.faceMaps(), maps(faces.maps()), judge.config().faceClasses()),
+                t.topK(test.labels(), 5), faces.names().size(), f.meanIou(truth, classes),
+                JudgeScores.classIou(f.faceMaps(), truth, classes), JudgeScores.present(truth, classes),
                 tr.frechetDistance(t));
+    }
+
+    /**
+     * Mean IoU over the classes present in the held-out labels only. A class absent from them (the held-out faces
+     * have no tears) cannot be measured: any pixel the judge gives it scores 0 in {@link #faceMeanIou}, which
+     * therefore mixes a false-positive count into the mean. Both are reported.
+     */
+    public double faceMeanIouPresent() {
+        double sum = 0;
+        int n = 0;
+        for (int c = 0; c < faceClassIou.length; c++) {
+            if (faceClassPresent[c]) {
+                sum += faceClassIou[c];
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    /** "name 0.94, …" per class, "–" for a class absent from the held-out labels. */
+    public String classIouText(String[] names) {
+        var parts = new java.util.ArrayList<String>();
+        for (int c = 0; c < faceClassIou.length; c++) {
+            parts.add((c < names.length ? names[c] : "class " + c) + " " + (faceClassPresent[c]
+                    ? String.format(java.util.Locale.ROOT, "%.2f", faceClassIou[c]) : "–"));
+        }
+        return String.join(", ", parts);
     }
 
     /** The labelled faces of VALIDATION and TEST (never in the judge's training). */

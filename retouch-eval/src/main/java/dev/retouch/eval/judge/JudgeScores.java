@@ -147,6 +147,17 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
         return sum / present;
     }
 
+    /** Which classes occur at least once in {@code truth}. */
+    public static boolean[] present(byte[][] truth, int classes) {
+        boolean[] p = new boolean[classes];
+        for (byte[] m : truth) {
+            for (byte c : m) {
+                p[c] = true;
+            }
+        }
+        return p;
+    }
+
     /** Pooled IoU of each class (NaN for a class absent from both sets). */
     public static double[] classIou(byte[][] predicted, byte[][] truth, int classes) {
         long[] inter = new long[classes];

@@ -5,6 +5,8 @@ import dev.retouch.core.nn.Module;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.train.TrainingTask;
 import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -26,7 +28,9 @@ public final class JudgeTask implements TrainingTask {
     private final Tensor faces;   // (M, 3, 64, 64)
     private final Tensor maps;    // (M, 32, 32) int64
     private final double faceWeight;
+    private final Tensor classWeights; // (classes) float, or null: plain per-pixel cross-entropy
 
+    /** The whole judge: subcategory loss on a batch plus {@code faceWeight} × face-part loss on a quarter batch. */
     public JudgeTask(EmojiJudge judge, JudgeData.Labelled train, JudgeData.Faces faces, double faceWeight) {
         this.judge = judge;
         this.images = Tensors.keep(train.images());
@@ -34,6 +38,58 @@ public final class JudgeTask implements TrainingTask {
         this.faces = Tensors.keep(faces.images());
         this.maps = Tensors.keep(faces.maps());
         this.faceWeight = faceWeight;
+        this.classWeights = null;
+    }
+
+    private JudgeTask(EmojiJudge judge, JudgeData.Faces faces, double[] classWeights) {
+        this.judge = judge;
+        this.images = null;
+        this.labels = null;
+        this.faces = Tensors.keep(faces.images());
+        this.maps = Tensors.keep(faces.maps());
+        this.faceWeight = 1;
+        this.classWeights = classWeights == null ? null : Tensors.keep(Tensors.of(toFloats(classWeights), classWeights.length));
+    }
+
+    /**
+     * Only the face-part head learns: the trunk runs without gradients, so the classifier, the Fréchet features and
+     * every number measured with them stay exactly as they were. The loss is the per-pixel cross-entropy of a whole
+     * batch of augmented labelled faces, weighted per class by {@code classWeights} when given.
+     */
+    public static JudgeTask faceHeadOnly(EmojiJudge judge, JudgeData.Faces faces, double[] classWeights) {
+        if (classWeights != null && classWeights.length != judge.config().faceClasses()) {
+            throw new IllegalArgumentException(classWeights.length + " class weights for "
+                    + judge.config().faceClasses() + " face classes");
+        }
+        return new JudgeTask(judge, faces, classWeights);
+    }
+
+    /**
+     * Class weights (median frequency / frequency)^½ from the pixel counts of the maps (M, H, W), clipped to
+     * [0.2, 5]: rare parts (tears, hands) count more without letting a handful of pixels dominate. Classes with no
+     * pixel get the largest weight (they cannot contribute to the loss anyway).
+     */
+    public static double[] balancedWeights(Tensor maps, int classes) {
+        long[] ids = Tensors.toLongs(maps);
+        long[] count = new long[classes];
+        for (long id : ids) {
+            count[(int) id]++;
+        }
+        long[] sorted = java.util.Arrays.stream(count).filter(c -> c > 0).sorted().toArray();
+        double median = sorted.length == 0 ? 1 : sorted[sorted.length / 2];
+        double[] w = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            w[c] = count[c] == 0 ? 5 : Math.max(0.2, Math.min(5, Math.sqrt(median / count[c])));
+        }
+        return w;
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     @Override
@@ -43,6 +99,17 @@ public final class JudgeTask implements TrainingTask {
 
     @Override
     public Tensor loss(int batchSize, Generator gen) {
+        if (images == null) {
+            Tensor fidx = draw(faces.size(0), batchSize, gen);
+            Tensor[] fm = augment(faces.index_select(0, fidx), maps.index_select(0, fidx), gen);
+            Tensor[] levels;
+            try (NoGradGuard ignored = new NoGradGuard()) {
+                levels = judge.levels(fm[0]);
+            }
+            Tensor logits = judge.faceHead(levels);
+            return classWeights == null ? torch.cross_entropy_loss(logits, fm[1])
+                    : torch.cross_entropy_loss(logits, fm[1], new TensorOptional(classWeights), 1, -100, 0.0);
+        }
         Tensor idx = draw(images.size(0), batchSize, gen);
         Tensor x = augment(images.index_select(0, idx), null, gen)[0];
         Tensor loss = torch.cross_entropy_loss(judge.forward(x).logits(), labels.index_select(0, idx));

@@ -103,4 +103,72 @@ class EmojiJudgeTest {
         assertTrue(agree > 0.9, "warped map and warped image agree on " + agree);
         assertTrue(!w[1].equal(maps), "the warp moved something");
     }
+
+    @Test
+    void faceHeadOnlyTrainingMovesTheHeadAndLeavesTheTrunkBitIdentical() {
+        EmojiJudge j = new EmojiJudge(tiny());
+        j.initialize(Tensors.generator(7));
+        java.util.Map<String, Tensor> before = new java.util.LinkedHashMap<>();
+        j.stateDict().forEach((k, v) -> before.put(k, v.clone()));
+        Tensor images = Tensors.rand(Tensors.generator(8), 4, 3, 64, 64).mul(Tensors.s(2)).sub(Tensors.s(1));
+        long[] ids = new long[4 * 32 * 32];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (i / 32) % 32 < 16 ? 1 : 2;
+        }
+        JudgeData.Faces faces = new JudgeData.Faces(images, Tensors.ofLongs(ids, 4, 32, 32), List.of("a", "b", "c", "d"));
+        JudgeTask task = JudgeTask.faceHeadOnly(j, faces, JudgeTask.balancedWeights(faces.maps(), 9));
+        var opt = new dev.retouch.diffusion.train.AdamW(j.namedParameters(), 1e-4);
+        double first = 0;
+        double last = 0;
+        for (int step = 0; step < 30; step++) {
+            opt.zeroGrad();
+            Tensor loss = task.loss(4, Tensors.generator(100 + step));
+            loss.backward();
+            opt.step(1e-2);
+            last = loss.item_double();
+            first = step == 0 ? last : first;
+        }
+        assertTrue(last < first * 0.7, "face loss fell from " + first + " to " + last);
+        int head = 0;
+        for (var e : before.entrySet()) {
+            boolean same = j.stateDict().get(e.getKey()).equal(e.getValue());
+            if (EmojiJudge.isFaceHead(e.getKey())) {
+                head += same ? 0 : 1;
+            } else {
+                assertTrue(same, "frozen tensor " + e.getKey() + " changed");
+            }
+        }
+        assertTrue(head > 0, "the face-part head learnt");
+        assertTrue(before.keySet().stream().anyMatch(EmojiJudge::isFaceHead)
+                && before.keySet().stream().anyMatch(k -> !EmojiJudge.isFaceHead(k)));
+    }
+
+    @Test
+    void classWeightsFollowTheSquareRootOfMedianOverFrequencyClipped() {
+        // counts: class 0 → 64, class 1 → 16, class 2 → 4, class 3 → 0 (median of the present counts: 16)
+        long[] ids = new long[84];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i < 64 ? 0 : i < 80 ? 1 : 2;
+        }
+        double[] w = JudgeTask.balancedWeights(Tensors.ofLongs(ids, 1, 84), 4);
+        assertArrayEquals(new double[]{0.5, 1.0, 2.0, 5.0}, w, 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> JudgeTask.faceHeadOnly(new EmojiJudge(tiny()),
+                new JudgeData.Faces(Tensors.rand(Tensors.generator(1), 1, 3, 64, 64), Tensors.ofLongs(new long[1024], 1, 32, 32),
+                        List.of("x")), new double[3]));
+    }
+
+    @Test
+    void meanIouOverPresentClassesLeavesOutAClassTheLabelsDoNotHave() {
+        // truth has classes 0 and 1 only; the prediction puts one pixel in class 2 (absent from the truth)
+        byte[][] truth = {{0, 0, 1, 1}};
+        byte[][] predicted = {{0, 0, 1, 2}};
+        double[] iou = JudgeScores.classIou(predicted, truth, 3);
+        assertArrayEquals(new double[]{1.0, 0.5, 0.0}, iou, 1e-12);
+        boolean[] present = JudgeScores.present(truth, 3);
+        assertArrayEquals(new boolean[]{true, true, false}, present);
+        JudgeReport r = new JudgeReport(1, 0, 1, 1, 1, JudgeScores.meanIou(predicted, truth, 3), iou, present, 0);
+        assertEquals(0.5, r.faceMeanIou(), 1e-12);          // (1 + 0.5 + 0) / 3
+        assertEquals(0.75, r.faceMeanIouPresent(), 1e-12);  // (1 + 0.5) / 2
+        assertEquals("a 1.00, b 0.50, c –", r.classIouText(new String[]{"a", "b", "c"}));
+    }
 }
