@@ -42,6 +42,12 @@ final class BenchCommand implements Runnable {
     @Mixin
     PixelModelOption pixelModel;
 
+    @Option(names = "--vs-pytorch", description = "Instead of the component timings: the emoji-ddpm-32 and emoji-ldm "
+            + "UNets side by side with PyTorch from Python on the same weights, inputs and threads (forward at batch 1 "
+            + "and 16, a training step at batch 16), ratios Retouch ÷ PyTorch (< 1: Retouch is faster) and the "
+            + "outputs' max abs difference. Installs Debian's python3-torch when it is missing (root).")
+    boolean vsPytorch;
+
     private interface Work {
         void run();
     }
@@ -54,6 +60,10 @@ final class BenchCommand implements Runnable {
         Generator g = Tensors.generator(0);
         var verdict = dev.retouch.core.engine.Engine.verdict();
         emitText("conv_route", verdict.route().name() + (verdict.trusted() ? "" : " (NOT TRUSTED)"));
+        if (vsPytorch) {
+            vsPytorch(m, g);
+            return;
+        }
         double gemm = gemmGflops(g);
         emit("gemm_gflops", gemm, "GFLOP/s");
         double unet = unetGflops(m.unet(), g);
@@ -81,6 +91,39 @@ final class BenchCommand implements Runnable {
         } else {
             CliSupport.warn("models/" + FewshotDemo.EFFECT + " is not shipped: no fewshot timing");
         }
+    }
+
+    /** The side-by-side comparison with PyTorch ({@link VsPytorch}); each model's PyTorch run goes first, alone. */
+    private void vsPytorch(PixelDiffusionModel m, Generator g) {
+        java.nio.file.Path home = Models.shippedRoot().getParent();
+        int threads = torch.get_num_threads();
+        emit("threads", threads, "threads");
+        var results = new java.util.ArrayList<VsPytorch.Result>();
+        results.add(VsPytorch.pixel(home, "ddpm32", Models.resolve(pixelModel.name), m.unet(), threads, repeats, g, CliSupport::warn));
+        java.nio.file.Path ldmDir = Models.shippedRoot().resolve(LatentDemo.LDM);
+        if (java.nio.file.Files.isDirectory(ldmDir)) {
+            var ld = dev.retouch.diffusion.model.LatentDiffusion.load(ldmDir);
+            long tokens = ld.clip().model().config().text().maxPositions();
+            results.add(VsPytorch.latent(home, "ldm", ldmDir, ld.unet(), tokens, threads, repeats, g, CliSupport::warn));
+        } else {
+            CliSupport.warn("models/" + LatentDemo.LDM + " is not shipped: only the pixel UNet is compared");
+        }
+        double worstForward = 0;
+        double worstTrain = 0;
+        double worstDiff = 0;
+        for (VsPytorch.Result r : results) {
+            System.err.println(VsPytorch.describe(r));
+            emit("vs_pytorch_" + r.model() + "_forward1_ratio", r.forwardRatio(1), "ratio");
+            emit("vs_pytorch_" + r.model() + "_forward16_ratio", r.forwardRatio(16), "ratio");
+            emit("vs_pytorch_" + r.model() + "_train16_ratio", r.trainRatio(), "ratio");
+            emit("vs_pytorch_" + r.model() + "_max_abs_diff", r.maxAbsDiff(), "abs");
+            worstForward = Math.max(worstForward, Math.max(r.forwardRatio(1), r.forwardRatio(16)));
+            worstTrain = Math.max(worstTrain, r.trainRatio());
+            worstDiff = Math.max(worstDiff, r.maxAbsDiff());
+        }
+        emit("vs_pytorch_forward_ratio", worstForward, "ratio (worst of the forward lines)");
+        emit("vs_pytorch_train_ratio", worstTrain, "ratio (worst of the train lines)");
+        emit("vs_pytorch_max_abs_diff", worstDiff, "abs");
     }
 
     /** A 25-step DPM-Solver++(2M) text-to-image sample of {@code count} images with classifier-free guidance 5. */
@@ -137,7 +180,9 @@ final class BenchCommand implements Runnable {
             line.put("unit", unit);
             System.out.println(Json.toJson(line).replaceAll("\\s*\\n\\s*", " ").trim());
         } else {
-            System.out.printf(Locale.ROOT, "%-26s %10.4f %s%n", name, value, unit);
+            String v = value != 0 && Math.abs(value) < 1e-3 ? String.format(Locale.ROOT, "%10.3e", value)
+                    : String.format(Locale.ROOT, "%10.4f", value);
+            System.out.printf(Locale.ROOT, "%-34s %s %s%n", name, v, unit);
         }
         System.out.flush();
     }
@@ -150,7 +195,7 @@ final class BenchCommand implements Runnable {
             line.put("value", value);
             System.out.println(Json.toJson(line).replaceAll("\\s*\\n\\s*", " ").trim());
         } else {
-            System.out.printf(Locale.ROOT, "%-26s %10s%n", name, value);
+            System.out.printf(Locale.ROOT, "%-34s %10s%n", name, value);
         }
         System.out.flush();
     }
