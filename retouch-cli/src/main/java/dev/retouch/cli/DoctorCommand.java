@@ -49,6 +49,28 @@ final class DoctorCommand implements Callable<Integer> {
             + "of them the PAD_CHANNELS route pads, in inference and in training.")
     boolean models;
 
+    /** Variables read at process start that bin/retouch sets for speed (docs/EVALUATION.md, issue 14). */
+    static final Map<String, String> SPEED_VARIABLES = Map.of("OMP_WAIT_POLICY", "PASSIVE",
+            "MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "1073741824",
+            "MALLOC_TOP_PAD_", "268435456");
+
+    /**
+     * "as bin/retouch sets it", or which speed variables are missing: libgomp and glibc read them when the process
+     * starts, so an embedding JVM must set them itself (busy-waiting threads and page-faulting tensor memory cost
+     * 2–10× on small machines).
+     */
+    static String speedEnvironment(Map<String, String> env) {
+        List<String> missing = SPEED_VARIABLES.keySet().stream().sorted().filter(k -> env.get(k) == null).toList();
+        if (missing.isEmpty()) {
+            return "set (" + SPEED_VARIABLES.keySet().stream().sorted().map(k -> k + "=" + env.get(k))
+                    .reduce((a, b) -> a + " " + b).orElse("") + ")";
+        }
+        return "MISSING " + String.join(", ", missing) + ": set " + SPEED_VARIABLES.entrySet().stream()
+                .filter(e -> missing.contains(e.getKey())).sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse("")
+                + " before the JVM starts, as bin/retouch does (passes are 2-10x slower without)";
+    }
+
     @Override
     public Integer call() {
         common.apply();
@@ -64,6 +86,7 @@ final class DoctorCommand implements Callable<Integer> {
         res.put("routes_tried", common.json ? tried : "\n  " + String.join("\n  ", tried));
         res.put("route", v.route().name() + " (" + v.route().summary() + ")");
         res.put("trusted", v.trusted());
+        res.put("speed_environment", speedEnvironment(System.getenv()));
         res.put("verdict", v.trusted() ? "results can be trusted"
                 : "results CANNOT be trusted: the convolution route in force failed the self-check on this CPU");
         if (models) {

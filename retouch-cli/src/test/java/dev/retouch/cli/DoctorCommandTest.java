@@ -60,4 +60,13 @@ class DoctorCommandTest {
             }
         }
     }
+
+    @Test
+    void speedEnvironmentNamesWhatIsMissingAndWhatToSet() {
+        String missing = DoctorCommand.speedEnvironment(java.util.Map.of("OMP_WAIT_POLICY", "PASSIVE"));
+        assertTrue(missing.startsWith("MISSING MALLOC_MMAP_THRESHOLD_, MALLOC_TOP_PAD_, MALLOC_TRIM_THRESHOLD_"), missing);
+        assertTrue(missing.contains("MALLOC_MMAP_THRESHOLD_=33554432") && !missing.contains("OMP_WAIT_POLICY="), missing);
+        String set = DoctorCommand.speedEnvironment(DoctorCommand.SPEED_VARIABLES);
+        assertTrue(set.startsWith("set (MALLOC_MMAP_THRESHOLD_=33554432"), set);
+    }
 }
