@@ -47,6 +47,31 @@ class PixelPipelinesTest {
     }
 
     @Test
+    void chunkedPassesMatchOnePassAndSurviveTheirScopes() {
+        Tensor x = Tensors.randn(Tensors.generator(5), 8, 3, 8, 8);
+        List<Long> sizes = new ArrayList<>();
+        Tensor y;
+        try (org.bytedeco.javacpp.PointerScope ignored = new org.bytedeco.javacpp.PointerScope()) {
+            y = PixelPipelines.chunked(x, 3, (part, n) -> {
+                sizes.add(n);
+                assertEquals(n, part.size(0));
+                return part.mul(Tensors.s(2)).add(Tensors.s(1));
+            });
+            // the chunk outputs were made in inner scopes that are closed by now; the result must be whole
+            assertArrayEquals(Tensors.toFloats(x.mul(Tensors.s(2)).add(Tensors.s(1))), Tensors.toFloats(y), 0f);
+        }
+        assertEquals(List.of(3L, 3L, 2L), sizes);
+        // the UNet run in chunks gives what one pass gives (per-sample network)
+        Tensor big = Tensors.randn(Tensors.generator(6), PixelPipelines.CHUNK + 3, 3, model.sampleSize(),
+                model.sampleSize());
+        try (org.bytedeco.pytorch.NoGradGuard ignored = new org.bytedeco.pytorch.NoGradGuard()) {
+            Tensor whole = model.unet().forward(big, PixelPipelines.timestepTensor(500, big.size(0)));
+            Tensor parts = PixelPipelines.denoiser(model.unet()).predict(big, 500);
+            assertTrue(whole.sub(parts).abs().max().item_double() < 1e-5);
+        }
+    }
+
+    @Test
     void samplesHaveTheModelsShapeAndRangeAndFollowTheSeed() {
         Scheduler ddpm = new DDPMScheduler(model.schedule(), PixelPipelines.ddimTimesteps(model.schedule(), 8),
                 VarianceType.FIXED_SMALL);

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -180,6 +181,42 @@ class TrainerResumeTest {
         // measured here: 0.98 → 0.47; an untrained UNet predicting ε sits near 1
         assertTrue(first > 0.8, "starts near the untrained level: " + first);
         assertTrue(last < 0.6 * first, "loss should fall by at least 40 %: " + first + " → " + last);
+    }
+
+    @Test
+    void packedParametersKeepTheirIdentityAndAFrozenOneStaysPut() {
+        Tensor a = Tensors.of(new float[]{1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor b = Tensors.of(new float[]{7, 8}, 2);
+        Tensor c = Tensors.of(new float[]{9}, 1);
+        for (Tensor t : new Tensor[]{a, b, c}) {
+            t.set_requires_grad(true);
+        }
+        java.util.Map<String, Tensor> named = new java.util.LinkedHashMap<>();
+        named.put("a", a);
+        named.put("b", b);
+        named.put("c", c);
+        AdamW opt = new AdamW(named, 0.0);
+        // packing keeps values, shapes and the tensor objects the model holds
+        assertArrayEquals(new float[]{1, 2, 3, 4, 5, 6}, Tensors.toFloats(a), 0f);
+        assertArrayEquals(new long[]{2, 3}, Tensors.shape(a));
+        // c takes no part in the loss: it has no gradient, and must not move (no decay, no moment update)
+        opt.zeroGrad();
+        a.sum().add(b.mul(Tensors.s(2)).sum()).backward();
+        opt.step(0.1);
+        float[] fa = Tensors.toFloats(a);
+        float[] fb = Tensors.toFloats(b);
+        // first Adam step moves every coordinate by lr·sign(g) (m̂ = g, √v̂ = |g|)
+        assertEquals(0.9f, fa[0], 1e-5f);
+        assertEquals(5.9f, fa[5], 1e-5f);
+        assertEquals(6.9f, fb[0], 1e-5f);
+        assertEquals(9f, Tensors.toFloats(c)[0], 0f);
+        // all gradients present: the flat path; the step is the same hand formula
+        opt.zeroGrad();
+        a.sum().add(b.sum()).add(c.mul(Tensors.s(-3)).sum()).backward();
+        opt.step(0.1);
+        assertTrue(Tensors.toFloats(c)[0] > 9f, "c moves once it has a gradient (descends along +3)");
+        assertEquals(3, opt.state().size() / 2);
+        assertArrayEquals(new long[]{2, 3}, Tensors.shape(opt.state().get("m.a")));
     }
 
     @Test
