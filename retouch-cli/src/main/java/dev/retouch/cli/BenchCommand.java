@@ -48,7 +48,8 @@ final class BenchCommand implements Runnable {
             + "outputs' max abs difference. Installs Debian's python3-torch when it is missing (root).")
     boolean vsPytorch;
 
-    private interface Work {
+    /** One timed piece of work. */
+    interface Work {
         void run();
     }
 
@@ -236,7 +237,7 @@ final class BenchCommand implements Runnable {
     }
 
     /** Median wall time in seconds of {@code n} runs, each inside its own pointer scope. */
-    private static double median(int n, Work work) {
+    static double median(int n, Work work) {
         double[] t = new double[n];
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();

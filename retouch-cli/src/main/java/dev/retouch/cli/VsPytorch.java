@@ -6,7 +6,6 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.train.AdamW;
 import dev.retouch.diffusion.unet.UNet2DConditionModel;
 import dev.retouch.diffusion.unet.UNet2DModel;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -50,10 +49,6 @@ final class VsPytorch {
         double trainRatio() {
             return retouch.train16 / pytorch.train16;
         }
-    }
-
-    private interface Work {
-        void run();
     }
 
     private VsPytorch() {
@@ -140,8 +135,8 @@ final class VsPytorch {
                 y = net.forward(x, t, ctx);
                 Tensors.keep(y);
                 net.forward(x1, t1, c1);
-                f1 = median(repeats, () -> net.forward(x1, t1, c1));
-                f16 = median(repeats, () -> net.forward(x, t, ctx));
+                f1 = BenchCommand.median(repeats, () -> net.forward(x1, t1, c1));
+                f16 = BenchCommand.median(repeats, () -> net.forward(x, t, ctx));
             }
             double train = trainStep(module, net, x, t, ctx, target, repeats);
             double diff = Tensors.toFloats(y.sub(yPy).abs().max())[0];
@@ -163,7 +158,7 @@ final class VsPytorch {
         try {
             module.train(true);
             AdamW opt = new AdamW(module.namedParameters(), 1e-2);
-            Work step = () -> {
+            BenchCommand.Work step = () -> {
                 opt.zeroGrad();
                 Tensor loss = torch.mse_loss(net.forward(x, t, ctx), target);
                 loss.backward();
@@ -171,7 +166,7 @@ final class VsPytorch {
             };
             step.run();
             step.run();
-            return median(repeats, step);
+            return BenchCommand.median(repeats, step);
         } finally {
             module.loadStateDict(saved, true);
             module.eval();
@@ -193,19 +188,6 @@ final class VsPytorch {
             throw new RetouchException("scripts/torch_unet.py did not report " + key + ": " + m);
         }
         return n.doubleValue();
-    }
-
-    static double median(int n, Work work) {
-        double[] t = new double[n];
-        for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            try (PointerScope ignored = new PointerScope()) {
-                work.run();
-            }
-            t[i] = (System.nanoTime() - t0) / 1e9;
-        }
-        Arrays.sort(t);
-        return n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
     }
 
     private static int runQuietly(List<String> cmd) {
