@@ -18,7 +18,9 @@ import java.util.Map;
  * keeps m and v flat too, so an update is a handful of operations on the whole model instead of nine per tensor:
  * 268 tensors of emoji-ddpm-32 took 29 ms per step, a third of them JNI crossings and scalar allocations
  * (docs/EVALUATION.md, issue 14). A step in which some parameter has no gradient (a frozen part) updates only the
- * others, tensor by tensor, as before.
+ * others, tensor by tensor, as before. Loading weights later ({@code Module.loadStateDict} copies in place) keeps
+ * the packing; replacing a parameter's data afterwards ({@code Module.to}) would detach it from the optimizer, so
+ * move or cast a model before making its optimizer.
  */
 public final class AdamW {
     private static final double BETA1 = 0.9;
