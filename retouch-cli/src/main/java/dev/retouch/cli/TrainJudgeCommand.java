@@ -141,7 +141,7 @@ final class TrainJudgeCommand implements Runnable {
     private String headCard(JudgeData.Faces faces, double[] weights, TrainConfig tc, Trainer.Result r, double seconds,
                             JudgeReport before, JudgeReport rep, String initCard) {
         double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
-        String[] names = Arrays.stream(FaceClass.values()).map(c -> c.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        String[] names = Arrays.stream(FaceClass.values()).map(FaceClass::label).toArray(String[]::new);
         return String.format(Locale.ROOT, """
                 # emoji-judge (face-part head retrained by `retouch train judge --face-head-only`)
 

@@ -78,18 +78,18 @@ public final class EmojiJudge extends Module {
     /** x (B, 3, 64, 64) in [−1, 1] → logits, features, face-part logits. */
     public Output forward(Tensor x) {
         Tensor[] levels = levels(x);
-        Tensor features = torch.silu(normOut.forward(levels[4])).mean(new long[]{2, 3}, false, new ScalarTypeOptional());
+        Tensor features = torch.silu(normOut.forward(levels[3])).mean(new long[]{2, 3}, false, new ScalarTypeOptional());
         Tensor logits = classifier.forward(features);                   // (B, K)
         return new Output(logits, features, faceHead(levels));
     }
 
     /**
-     * The trunk: the outputs of the four levels (at 32, 16, 8 and 4 px), then the last level again (index 4, the
-     * input of the classifier's norm). Separate so that the face-part head can be trained on a frozen trunk.
+     * The trunk: the outputs of the four levels (at 32, 16, 8 and 4 px; the last is the classifier's input).
+     * Separate so that the face-part head can be trained on a frozen trunk.
      */
     public Tensor[] levels(Tensor x) {
         Tensor h = convIn.forward(x);                                   // (B, c0, 32, 32)
-        Tensor[] levels = new Tensor[5];
+        Tensor[] levels = new Tensor[4];
         for (int i = 0; i < 4; i++) {
             h = blocks.get(i).forward(h, null);
             levels[i] = h;
@@ -97,7 +97,6 @@ public final class EmojiJudge extends Module {
                 h = downsamplers.get(i).forward(h);
             }
         }
-        levels[4] = h;
         return levels;
     }
 
