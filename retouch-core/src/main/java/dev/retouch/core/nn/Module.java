@@ -1,6 +1,7 @@
 package dev.retouch.core.nn;
 
 import dev.retouch.core.RetouchException;
+import dev.retouch.core.engine.Threads;
 import dev.retouch.core.tensor.Tensors;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Generator;
@@ -25,6 +26,11 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+
+    /** Applies the library's compute-thread default before the first model exists ({@link Threads}). */
+    protected Module() {
+        Threads.ensureConfigured();
+    }
 
     /** Registers a trainable parameter (requires grad) and returns it; it outlives any open pointer scope. */
     protected final Tensor parameter(String name, Tensor value) {
