@@ -3,7 +3,10 @@ package dev.retouch.cli;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.diffusion.model.DdpmConfig;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.core.RetouchException;
+import dev.retouch.diffusion.schedule.BetaSchedule;
 import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
+import dev.retouch.diffusion.schedule.PredictionType;
 import dev.retouch.diffusion.train.DdpmTask;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
@@ -20,9 +23,11 @@ import java.util.Locale;
 
 /** {@code retouch train ddpm}: the unconditional pixel-space emoji model. */
 @Command(name = "ddpm", mixinStandardHelpOptions = true,
-        description = "Train an unconditional pixel-space DDPM on every Noto emoji (1000-step linear schedule, "
-                + "ε-prediction). Checkpoints go to --out; the final EMA model goes to --out/model.",
+        description = "Train an unconditional pixel-space DDPM on every Noto emoji (1000-step schedule; linear β and "
+                + "ε-prediction unless chosen otherwise). Checkpoints go to --out; the final EMA model goes to "
+                + "--out/model.",
         footer = {"", "Example:", "  bin/retouch train ddpm --steps 12000 --batch 16 --out runs/ddpm32",
+                "  bin/retouch train ddpm --init-from emoji-ddpm-32 --min-snr-gamma 5 --steps 3000 --out runs/more",
                 "  bin/retouch train ddpm --out runs/ddpm32 --resume   # continue after an interruption"})
 final class TrainDdpmCommand implements Runnable {
     @Mixin
@@ -46,6 +51,34 @@ final class TrainDdpmCommand implements Runnable {
     @Option(names = "--size", defaultValue = "32", description = "Image side (default: ${DEFAULT-VALUE}).")
     int size;
 
+    @Option(names = "--schedule", defaultValue = "LINEAR",
+            description = "β schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; 1e-4 → 0.02 for LINEAR).")
+    BetaSchedule schedule;
+
+    @Option(names = "--prediction", defaultValue = "EPSILON",
+            description = "Network target: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    PredictionType prediction;
+
+    @Option(names = "--min-snr-gamma", defaultValue = "0",
+            description = "Min-SNR-γ loss weighting (Hang et al. 2023); 0 = plain MSE (default: ${DEFAULT-VALUE}).")
+    double minSnrGamma;
+
+    @Option(names = "--ema-decay", defaultValue = "0.999", description = "EMA decay of the shipped weights "
+            + "(default: ${DEFAULT-VALUE}).")
+    double emaDecay;
+
+    @Option(names = "--warmup", defaultValue = "500", description = "Linear learning-rate warm-up steps "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--flip", description = "Random horizontal flips (off by default: flags, arrows and text are not "
+            + "symmetric).")
+    boolean flip;
+
+    @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from this pixel model's weights (shipped "
+            + "name or directory; its UNet architecture is used) instead of a random initialisation.")
+    String initFrom;
+
     private String modelCard(PixelDiffusionModel model, long images, TrainConfig tc, Trainer.Result r, double seconds) {
         double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
         return String.format(Locale.ROOT, """
@@ -58,35 +91,83 @@ final class TrainDdpmCommand implements Runnable {
                 Command (reproduces this run with the same seed on the same machine):
 
                     bin/retouch train ddpm --steps %d --batch %d --lr %s --base-channels %d --size %d --seed %d \\
-                        --checkpoint-every %d --out %s
+                        --checkpoint-every %d%s --out %s
 
                 Steps: %d; wall time: %.0f s (%.1f h) on this machine, batch %d, AdamW lr %s with %d warm-up steps,
                 gradient clipping at %.1f. Mean of the last 100 losses: %.4f.
 
-                Loss curve (mean ε-MSE per window, from `loss.csv`):
+                Loss curve (mean training loss per window: MSE on the prediction target, Min-SNR weighted when on; from `loss.csv`):
 
                 %s
                 """, size, size, model.unet().parameterCount(), model.schedule().numTrainTimesteps(),
                 model.config().noise().betaSchedule(), model.config().noise().predictionType(), images, tc.emaDecay(),
-                r.steps(), tc.batchSize(), lr, baseChannels, size, run.seed, run.checkpointEvery, run.out, r.steps(), seconds,
+                r.steps(), tc.batchSize(), lr, baseChannels, size, run.seed, run.checkpointEvery, recipeOptions(), run.out,
+                r.steps(), seconds,
                 seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
                 java.util.Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
                 LossCurve.markdown(loss, 10));
+    }
+
+    /** The recipe options that differ from the defaults, as command-line text for the model card. */
+    private String recipeOptions() {
+        StringBuilder b = new StringBuilder();
+        if (schedule != BetaSchedule.LINEAR) {
+            b.append(" --schedule ").append(schedule);
+        }
+        if (prediction != PredictionType.EPSILON) {
+            b.append(" --prediction ").append(prediction);
+        }
+        if (minSnrGamma != 0) {
+            b.append(" --min-snr-gamma ").append(minSnrGamma);
+        }
+        if (emaDecay != 0.999) {
+            b.append(" --ema-decay ").append(emaDecay);
+        }
+        if (warmup != 500) {
+            b.append(" --warmup ").append(warmup);
+        }
+        if (flip) {
+            b.append(" --flip");
+        }
+        if (initFrom != null) {
+            b.append(" --init-from ").append(initFrom);
+        }
+        return b.toString();
+    }
+
+    /** A fresh model of the options' architecture and schedule, or (--init-from) the given model's weights. */
+    private PixelDiffusionModel initialModel() {
+        NoiseScheduleConfig base = NoiseScheduleConfig.ddpmLinear();
+        NoiseScheduleConfig noise = new NoiseScheduleConfig(base.numTrainTimesteps(), base.betaStart(), base.betaEnd(),
+                schedule, prediction, base.clipSample(), base.clipSampleRange());
+        if (initFrom == null) {
+            UNet2DConfig unet = new UNet2DConfig(size, 3, 3, baseChannels, List.of(1, 2, 2), 2, List.of(size / 4),
+                    Math.min(32, baseChannels), Math.min(32, baseChannels), 1e-5, 0.0, true, 0);
+            return PixelDiffusionModel.create(DdpmConfig.of(unet, noise), run.seed);
+        }
+        PixelDiffusionModel source = PixelDiffusionModel.load(Models.resolve(initFrom));
+        UNet2DConfig unet = source.config().unet();
+        if (unet.baseChannels() != baseChannels || unet.sampleSize() != size) {
+            throw new RetouchException("--init-from " + initFrom + " has base channels " + unet.baseChannels()
+                    + " and size " + unet.sampleSize() + ", but the run asks for " + baseChannels + " and " + size
+                    + ": pass the same --base-channels and --size (or none)");
+        }
+        PixelDiffusionModel model = new PixelDiffusionModel(DdpmConfig.of(unet, noise), source.unet());
+        System.err.println("starting from the weights of " + Models.resolve(initFrom));
+        return model;
     }
 
     @Override
     public void run() {
         common.apply();
         run.checkFresh();
-        UNet2DConfig unet = new UNet2DConfig(size, 3, 3, baseChannels, List.of(1, 2, 2), 2, List.of(size / 4),
-                Math.min(32, baseChannels), Math.min(32, baseChannels), 1e-5, 0.0, true, 0);
-        DdpmConfig config = DdpmConfig.of(unet, NoiseScheduleConfig.ddpmLinear());
-        PixelDiffusionModel model = PixelDiffusionModel.create(config, run.seed);
+        PixelDiffusionModel model = initialModel();
         Tensor data = EmojiData.tensor(EmojiDataset.load(), size);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d images of %d×%d%n",
                 model.unet().parameterCount(), data.size(0), size, size);
-        TrainConfig tc = new TrainConfig(steps, batch, lr, 500, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
-        Trainer trainer = new Trainer(new DdpmTask(model.unet(), model.schedule(), data, false), tc, run.out);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, warmup, 0.0, 1.0, emaDecay, run.checkpointEvery, run.seed);
+        Trainer trainer = new Trainer(new DdpmTask(model.unet(), model.schedule(), data, flip, minSnrGamma), tc,
+                run.out);
         Trainer.Result r = run.run(trainer, "train ddpm", steps);
         String card = modelCard(model, data.size(0), tc, r, trainer.seconds());
         model.save(run.modelDir(), trainer.finalWeights(), card);

@@ -13,15 +13,26 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * The simple DDPM objective (Ho et al. 2020, Eq. 14 / Algorithm 1): x₀ drawn uniformly from the data, t uniform in
  * [0, T), ε ~ N(0, I), loss = ‖target − model(√ᾱ_t·x₀ + √(1−ᾱ_t)·ε, t)‖² with the target of the schedule's
- * prediction type. Optional random horizontal flips.
+ * prediction type, optionally Min-SNR-γ weighted ({@link DiffusionLoss}). Optional random horizontal flips.
  */
 public final class DdpmTask implements TrainingTask {
     private final UNet2DModel model;
     private final NoiseSchedule schedule;
     private final Tensor data; // (N, C, H, W) in [−1, 1]
     private final boolean flip;
+    private final double minSnrGamma;
 
+    /** The plain objective (unweighted MSE). */
     public DdpmTask(UNet2DModel model, NoiseSchedule schedule, Tensor data, boolean flip) {
+        this(model, schedule, data, flip, 0);
+    }
+
+    /** @param minSnrGamma γ of Min-SNR weighting, 0 for the plain MSE */
+    public DdpmTask(UNet2DModel model, NoiseSchedule schedule, Tensor data, boolean flip, double minSnrGamma) {
+        if (!(minSnrGamma >= 0)) {
+            throw new IllegalArgumentException("Min-SNR gamma must be >= 0 (0: off), got " + minSnrGamma);
+        }
+        this.minSnrGamma = minSnrGamma;
         this.model = model;
         this.schedule = schedule;
         this.data = Tensors.keep(data);
@@ -53,6 +64,6 @@ public final class DdpmTask implements TrainingTask {
         Tensor noise = Tensors.randn(gen, Tensors.shape(x0));
         Tensor xt = schedule.addNoise(x0, noise, t);
         Tensor out = model.forward(xt, tTensor);
-        return torch.mse_loss(out, schedule.target(x0, noise, t));
+        return DiffusionLoss.of(out, schedule.target(x0, noise, t), t, schedule, minSnrGamma);
     }
 }

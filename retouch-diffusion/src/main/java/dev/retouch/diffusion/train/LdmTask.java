@@ -16,15 +16,27 @@ import org.bytedeco.pytorch.global.torch;
  * loss = ‖target − ε_θ(√ᾱ_t·z₀ + √(1−ᾱ_t)·ε, t, c)‖² (the target of the schedule's prediction type). With
  * probability {@code captionDropout} c is replaced by the empty prompt's states, so that the same network also
  * learns the unconditional model that classifier-free guidance needs (Ho &amp; Salimans 2022, Alg. 1). No flips:
- * captions such as "left arrow" describe the orientation. Every draw comes from the run's generator.
+ * captions such as "left arrow" describe the orientation. Every draw comes from the run's generator. The loss is
+ * optionally Min-SNR-γ weighted ({@link DiffusionLoss}).
  */
 public final class LdmTask implements TrainingTask {
     private final UNet2DConditionModel unet;
     private final NoiseSchedule schedule;
     private final LdmData data;
     private final double captionDropout;
+    private final double minSnrGamma;
 
+    /** The plain objective (unweighted MSE). */
     public LdmTask(UNet2DConditionModel unet, NoiseSchedule schedule, LdmData data, double captionDropout) {
+        this(unet, schedule, data, captionDropout, 0);
+    }
+
+    /** @param minSnrGamma γ of Min-SNR weighting, 0 for the plain MSE */
+    public LdmTask(UNet2DConditionModel unet, NoiseSchedule schedule, LdmData data, double captionDropout,
+                   double minSnrGamma) {
+        if (!(minSnrGamma >= 0)) {
+            throw new IllegalArgumentException("Min-SNR gamma must be >= 0 (0: off), got " + minSnrGamma);
+        }
         if (!(captionDropout >= 0 && captionDropout <= 1)) {
             throw new IllegalArgumentException("caption dropout must be in [0, 1], got " + captionDropout);
         }
@@ -38,6 +50,7 @@ public final class LdmTask implements TrainingTask {
         this.schedule = schedule;
         this.data = data;
         this.captionDropout = captionDropout;
+        this.minSnrGamma = minSnrGamma;
     }
 
     @Override
@@ -63,6 +76,6 @@ public final class LdmTask implements TrainingTask {
         Tensor noise = Tensors.randn(gen, Tensors.shape(z0));
         Tensor zt = schedule.addNoise(z0, noise, t);
         Tensor out = unet.forward(zt, tTensor, c);
-        return torch.mse_loss(out, schedule.target(z0, noise, t));
+        return DiffusionLoss.of(out, schedule.target(z0, noise, t), t, schedule, minSnrGamma);
     }
 }
