@@ -12,7 +12,7 @@ import java.util.Arrays;
 /**
  * Where a training step of a pixel UNet goes: forward alone, forward + backward, the AdamW update, gradient
  * clipping, the EMA update and the whole step (batch 16, 2 threads, medians of 7 after 2 warm-ups).
- * Usage: scripts/probe.sh TrainStepParts [model directory, default models/emoji-ddpm-32]
+ * Usage: scripts/probe.sh TrainStepParts [model directory, default models/emoji-ddpm-32] [threads, default 2]
  */
 public class TrainStepParts {
     static double median(Runnable r) {
@@ -31,7 +31,7 @@ public class TrainStepParts {
     }
 
     public static void main(String[] args) {
-        torch.set_num_threads(2);
+        dev.retouch.core.engine.Threads.set(args.length > 1 ? Integer.parseInt(args[1]) : 2); // libtorch and OpenBLAS
         String home = System.getProperty("retouch.home", ".");
         PixelDiffusionModel m = PixelDiffusionModel.load(Path.of(args.length > 0 ? args[0] : home + "/models/emoji-ddpm-32"));
         var u = m.unet();

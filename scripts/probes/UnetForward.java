@@ -17,7 +17,7 @@ import java.util.Arrays;
  */
 public class UnetForward {
     public static void main(String[] args) throws Exception {
-        torch.set_num_threads(Integer.parseInt(args[0]));
+        dev.retouch.core.engine.Threads.set(Integer.parseInt(args[0])); // libtorch and OpenBLAS
         String home = System.getProperty("retouch.home", ".");
         var u = PixelDiffusionModel.load(Path.of(home, "models/emoji-ddpm-32")).unet();
         u.eval();

@@ -53,6 +53,10 @@ public final class Threads {
                     + (env != null && !env.isBlank() ? " (" + ENV + "=" + env + ")" : ""));
         }
         torch.set_num_threads(threads);
+        // libtorch's matrix products run on OpenBLAS, whose own thread pool (one per core, started when the library
+        // loads) is not governed by set_num_threads and spins while idle: one vCPU burnt per process, and two
+        // processes on 2 cores each ran 3× slower instead of sharing (docs/EVALUATION.md, issue 14).
+        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(threads);
         current = threads;
     }
 
