@@ -1,5 +1,6 @@
 package dev.retouch.cli;
 
+import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.Json;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.data.Split;
@@ -33,7 +34,9 @@ import java.util.Map;
                 + "learns ε-prediction with 10 %% caption dropout for classifier-free guidance. Checkpoints go to "
                 + "--out; the final EMA model to --out/model, referring to --vae and --clip by relative paths.",
         footer = {"", "Example:", "  bin/retouch train ldm --vae emoji-vae --clip emoji-clip --steps 20000 --out runs/ldm",
-                "  bin/retouch train ldm --vae emoji-vae --clip emoji-clip --out runs/ldm --resume   # continue"})
+                "  bin/retouch train ldm --vae emoji-vae --clip emoji-clip --out runs/ldm --resume   # continue",
+                "  bin/retouch train ldm --vae emoji-vae --clip emoji-clip --init-from emoji-ldm --steps 4000 "
+                        + "--warmup 100 --out runs/ldm-stage2   # a next stage"})
 final class TrainLdmCommand implements Runnable {
     @Mixin
     Common common;
@@ -64,10 +67,50 @@ final class TrainLdmCommand implements Runnable {
             + "(0 = all; for quick trials).")
     int limit;
 
+    @Option(names = "--min-snr-gamma", defaultValue = "0",
+            description = "Min-SNR-γ loss weighting (Hang et al. 2023); 0 = plain MSE (default: ${DEFAULT-VALUE}).")
+    double minSnrGamma;
+
+    @Option(names = "--warmup", defaultValue = "500", description = "Linear learning-rate warm-up steps "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from this latent model's UNet weights "
+            + "(shipped name or directory; same structure, noise schedule and autoencoder) instead of a random "
+            + "initialisation: training in stages, each stage a shippable model.")
+    String initFrom;
+
+    /** A fresh UNet, or (--init-from) the given model's, which must match {@code config} and use the same VAE. */
+    private LatentDiffusionModel initialModel(LdmConfig config, Path vaeDir) {
+        if (initFrom == null) {
+            return LatentDiffusionModel.create(config, run.seed);
+        }
+        Path dir = Models.resolve(initFrom);
+        LatentDiffusionModel source = LatentDiffusionModel.load(dir);
+        if (!source.config().unet().equals(config.unet()) || !source.config().noise().equals(config.noise())) {
+            throw new RetouchException("--init-from " + dir + ": its UNet structure or noise schedule differs from "
+                    + "the one this command trains (" + source.config().unet() + ", " + source.config().noise() + ")");
+        }
+        Path sourceVae = dir.resolve(source.config().vae()).toAbsolutePath().normalize();
+        if (!sourceVae.equals(vaeDir.toAbsolutePath().normalize())) {
+            throw new RetouchException("--init-from " + dir + " was trained on the latents of " + sourceVae
+                    + ", but --vae is " + vaeDir + ": its weights would not fit these latents");
+        }
+        System.err.println("starting from the UNet weights of " + dir);
+        return new LatentDiffusionModel(config, source.unet());
+    }
+
+    /** The recipe options that differ from the defaults, as command-line text for the model card. */
+    private String recipeOptions() {
+        return (minSnrGamma != 0 ? " --min-snr-gamma " + minSnrGamma : "") + (warmup != 500 ? " --warmup " + warmup : "")
+                + (initFrom != null ? " --init-from " + initFrom : "");
+    }
+
     @Override
     public void run() {
         common.apply();
         CliSupport.requireRange("--caption-dropout", captionDropout, 0, 1);
+        CliSupport.requireRange("--warmup", warmup, 0, Integer.MAX_VALUE);
         CliSupport.requireRange("--limit", limit, 0, Integer.MAX_VALUE);
         run.checkFresh();
         Path vaeDir = Models.resolve(vae);
@@ -77,13 +120,13 @@ final class TrainLdmCommand implements Runnable {
         Path modelDir = run.modelDir();
         LdmConfig config = LdmConfig.of(UNet2DConditionConfig.emoji(), autoencoder.config(),
                 textEncoder.model().config().text().width(), relative(modelDir, vaeDir), relative(modelDir, clipDir));
-        LatentDiffusionModel model = LatentDiffusionModel.create(config, run.seed);
-        TrainConfig tc = new TrainConfig(steps, batch, lr, 500, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
+        LatentDiffusionModel model = initialModel(config, vaeDir);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, warmup, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
         LdmData data = data(autoencoder, textEncoder);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d latents of %s with %d-wide caption states%n",
                 model.unet().parameterCount(), data.size(), Arrays.toString(config.latentShape()),
                 data.states().size(2));
-        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout), tc, run.out);
+        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout, minSnrGamma), tc, run.out);
         Trainer.Result r = run.run(trainer, "train ldm", steps);
         model.save(modelDir, trainer.finalWeights(), modelCard(model, data.size(), tc, r, trainer.seconds(), vaeDir,
                 clipDir));
@@ -147,21 +190,21 @@ final class TrainLdmCommand implements Runnable {
                 Command (reproduces this run with the same seed on the same machine):
 
                     bin/retouch train ldm --vae %s --clip %s --steps %d --batch %d --lr %s --caption-dropout %s \\
-                        --limit %d --seed %d --checkpoint-every %d --out %s
+                        --limit %d --seed %d --checkpoint-every %d%s --out %s
 
                 Steps: %d; wall time: %.0f s (%.1f h) on this machine, batch %d, AdamW lr %s with %d warm-up steps,
                 gradient clipping at %.1f. Mean of the last 100 losses: %.4f.
 
                 Try it: `bin/retouch generate --model <this directory> --prompt "red heart" --count 4 --out hearts.png`
 
-                Loss curve (mean ε-MSE per window, from `loss.csv`):
+                Loss curve (mean training loss per window: MSE on the prediction target, Min-SNR weighted when on; from `loss.csv`):
 
                 %s
                 """, model.unet().parameterCount(), Arrays.toString(c.latentShape()), vaeDir, c.unet().crossAttentionDim(),
                 clipDir, c.unet().blockOutChannels(), c.unet().crossAttention(), c.noise().numTrainTimesteps(),
                 c.noise().betaSchedule(), c.noise().betaStart(), c.noise().betaEnd(), c.noise().predictionType(),
                 pairs, captionDropout, tc.emaDecay(), c.vae(), c.textEncoder(), vae, clip, r.steps(), tc.batchSize(),
-                lr, captionDropout, limit, run.seed, run.checkpointEvery, run.out, r.steps(), seconds, seconds / 3600,
+                lr, captionDropout, limit, run.seed, run.checkpointEvery, recipeOptions(), run.out, r.steps(), seconds, seconds / 3600,
                 tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
                 Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
                 LossCurve.markdown(loss, 10));
