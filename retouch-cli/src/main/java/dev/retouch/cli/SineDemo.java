@@ -23,12 +23,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Demo of SINE (paper 001): fine-tune emoji-ldm on the first demo input with patches, then edit it with model-based
- * guidance at the model's size and at 96×64. Skipped with a note when emoji-ldm is not shipped.
+ * Demo of SINE (paper 001): emoji-ldm fine-tuned on the first demo input with patches (the shipped
+ * {@code models/sine-demo}; with --quick a 20-step fine-tune run now), then edits with model-based guidance at the
+ * model's size and at 96×64. Skipped with a note when emoji-ldm is not shipped.
  */
 final class SineDemo implements DemoSection {
     static final String TITLE = "SINE single-image editing (paper 001)";
     static final List<String> PROMPTS = List.of("smiling face with sunglasses", "crying face");
+    /** The shipped SINE fine-tune of the first demo input (see {@link #shippedModel}). */
+    static final String SHIPPED = "sine-demo";
 
     @Override
     public String title() {
@@ -43,14 +46,17 @@ final class SineDemo implements DemoSection {
             return;
         }
         LatentDiffusion ld = LatentDiffusion.load(root.resolve(LatentDemo.LDM));
-        int ftSteps = quick ? 20 : SineFinetune.DEFAULT_STEPS_PATCHES;
         int steps = quick ? 5 : 25;
         RgbImage src = CliSupport.imageAt(inputs.get(0), ld.imageSize());
-        SineModel model = finetune(ld, src, ftSteps, seed);
+        Path shipped = root.resolve(SHIPPED);
+        boolean useShipped = !quick && Files.isDirectory(shipped);
+        SineModel model = useShipped ? shippedModel(shipped, root)
+                : finetune(ld, src, quick ? 20 : SineFinetune.DEFAULT_STEPS_PATCHES, seed);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("input", DemoInputs.NAMES.get(0));
         params.put("class", "face");
-        params.put("fine-tune steps", ftSteps);
+        params.put("fine-tune", useShipped ? "models/" + SHIPPED + " (" + model.config().steps() + " steps, made by "
+                + "the command in its MODEL_CARD.md)" : model.config().steps() + " steps, run now");
         params.put("v", SineRequest.DEFAULT_V);
         params.put("K", SineRequest.DEFAULT_K);
         params.put("sampler", "ddim " + steps);
@@ -72,6 +78,21 @@ final class SineDemo implements DemoSection {
             }
         }
         report.images(shown, caps, 3);
+    }
+
+    /**
+     * The shipped fine-tune of the first demo input (fine-tuning it here took most of the demo's time); it must
+     * name the shipped emoji-ldm as its base ({@code ShippedModelsTest} also checks that its weights are near that
+     * model's, i.e. that it was tuned from the emoji-ldm shipped now).
+     */
+    private static SineModel shippedModel(Path dir, Path root) {
+        SineModel model = SineModel.load(dir);
+        Path base = model.config().baseDir(dir).toAbsolutePath().normalize();
+        if (!base.equals(root.resolve(LatentDemo.LDM).toAbsolutePath().normalize())) {
+            throw new RetouchException(dir + ": its base model is " + base + ", not the shipped "
+                    + root.resolve(LatentDemo.LDM));
+        }
+        return model;
     }
 
     private static SineModel finetune(LatentDiffusion ld, RgbImage src, int steps, long seed) {

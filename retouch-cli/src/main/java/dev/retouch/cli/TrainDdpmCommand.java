@@ -135,6 +135,9 @@ final class TrainDdpmCommand implements Runnable {
         return b.toString();
     }
 
+    /** Set by {@link #initialModel}: --init-from a model of the same noise process (its EMA continues undamped). */
+    private boolean continuesSameObjective;
+
     /** A fresh model of the options' architecture and schedule, or (--init-from) the given model's weights. */
     private PixelDiffusionModel initialModel() {
         NoiseScheduleConfig base = NoiseScheduleConfig.ddpmLinear();
@@ -153,6 +156,7 @@ final class TrainDdpmCommand implements Runnable {
                     + ": pass the same --base-channels and --size (or none)");
         }
         PixelDiffusionModel model = new PixelDiffusionModel(DdpmConfig.of(unet, noise), source.unet());
+        continuesSameObjective = noise.equals(source.config().noise());
         System.err.println("starting from the weights of " + Models.resolve(initFrom));
         return model;
     }
@@ -167,7 +171,7 @@ final class TrainDdpmCommand implements Runnable {
                 model.unet().parameterCount(), data.size(0), size, size);
         TrainConfig tc = new TrainConfig(steps, batch, lr, warmup, 0.0, 1.0, emaDecay, run.checkpointEvery, run.seed);
         Trainer trainer = new Trainer(new DdpmTask(model.unet(), model.schedule(), data, flip, minSnrGamma), tc,
-                run.out);
+                run.out, !continuesSameObjective);
         Trainer.Result r = run.run(trainer, "train ddpm", steps);
         String card = modelCard(model, data.size(0), tc, r, trainer.seconds());
         model.save(run.modelDir(), trainer.finalWeights(), card);

@@ -8,6 +8,8 @@ import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.diffusion.clip.Clip;
 import dev.retouch.diffusion.model.LatentDiffusionModel;
 import dev.retouch.diffusion.model.LdmConfig;
+import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
+import dev.retouch.diffusion.schedule.PredictionType;
 import dev.retouch.diffusion.train.LdmData;
 import dev.retouch.diffusion.train.LdmTask;
 import dev.retouch.diffusion.train.LossCurve;
@@ -31,7 +33,7 @@ import java.util.Map;
         description = "Train a text-to-image latent diffusion model on the train split of the Noto emoji: the "
                 + "images are encoded once with the autoencoder (--vae) and the captions once with the text encoder "
                 + "(--clip), then a UNet2DConditionModel (emoji structure, cross-attention width = the text width) "
-                + "learns ε-prediction with 10 %% caption dropout for classifier-free guidance. Checkpoints go to "
+                + "learns ε- (or v-) prediction with 10 %% caption dropout for classifier-free guidance. Checkpoints go to "
                 + "--out; the final EMA model to --out/model, referring to --vae and --clip by relative paths.",
         footer = {"", "Example:", "  bin/retouch train ldm --vae emoji-vae --clip emoji-clip --steps 20000 --out runs/ldm",
                 "  bin/retouch train ldm --vae emoji-vae --clip emoji-clip --out runs/ldm --resume   # continue",
@@ -75,10 +77,17 @@ final class TrainLdmCommand implements Runnable {
             + "(default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--prediction", defaultValue = "EPSILON",
+            description = "Network target: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    PredictionType prediction;
+
     @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from this latent model's UNet weights "
             + "(shipped name or directory; same structure, noise schedule and autoencoder) instead of a random "
             + "initialisation: training in stages, each stage a shippable model.")
     String initFrom;
+
+    /** Set by {@link #initialModel}: --init-from a model of the same noise process and target. */
+    private boolean sameObjective;
 
     /** A fresh UNet, or (--init-from) the given model's, which must match {@code config} and use the same VAE. */
     private LatentDiffusionModel initialModel(LdmConfig config, Path vaeDir) {
@@ -87,9 +96,12 @@ final class TrainLdmCommand implements Runnable {
         }
         Path dir = Models.resolve(initFrom);
         LatentDiffusionModel source = LatentDiffusionModel.load(dir);
-        if (!source.config().unet().equals(config.unet()) || !source.config().noise().equals(config.noise())) {
-            throw new RetouchException("--init-from " + dir + ": its UNet structure or noise schedule differs from "
-                    + "the one this command trains (" + source.config().unet() + ", " + source.config().noise() + ")");
+        NoiseScheduleConfig a = source.config().noise();
+        NoiseScheduleConfig b = config.noise();
+        if (!source.config().unet().equals(config.unet()) || a.numTrainTimesteps() != b.numTrainTimesteps()
+                || a.betaSchedule() != b.betaSchedule() || a.betaStart() != b.betaStart() || a.betaEnd() != b.betaEnd()) {
+            throw new RetouchException("--init-from " + dir + ": its UNet structure or β schedule differs from "
+                    + "the one this command trains (" + source.config().unet() + ", " + a + ")");
         }
         Path sourceVae = dir.resolve(source.config().vae()).toAbsolutePath().normalize();
         if (!sourceVae.equals(vaeDir.toAbsolutePath().normalize())) {
@@ -97,12 +109,14 @@ final class TrainLdmCommand implements Runnable {
                     + ", but --vae is " + vaeDir + ": its weights would not fit these latents");
         }
         System.err.println("starting from the UNet weights of " + dir);
+        sameObjective = a.equals(b);
         return new LatentDiffusionModel(config, source.unet());
     }
 
     /** The recipe options that differ from the defaults, as command-line text for the model card. */
     private String recipeOptions() {
-        return (minSnrGamma != 0 ? " --min-snr-gamma " + minSnrGamma : "") + (warmup != 500 ? " --warmup " + warmup : "")
+        return (prediction != PredictionType.EPSILON ? " --prediction " + prediction : "")
+                + (minSnrGamma != 0 ? " --min-snr-gamma " + minSnrGamma : "") + (warmup != 500 ? " --warmup " + warmup : "")
                 + (initFrom != null ? " --init-from " + initFrom : "");
     }
 
@@ -118,15 +132,20 @@ final class TrainLdmCommand implements Runnable {
         AutoencoderKL autoencoder = AutoencoderKL.load(vaeDir);
         Clip textEncoder = Clip.load(clipDir);
         Path modelDir = run.modelDir();
-        LdmConfig config = LdmConfig.of(UNet2DConditionConfig.emoji(), autoencoder.config(),
+        LdmConfig sd = LdmConfig.of(UNet2DConditionConfig.emoji(), autoencoder.config(),
                 textEncoder.model().config().text().width(), relative(modelDir, vaeDir), relative(modelDir, clipDir));
+        NoiseScheduleConfig n = sd.noise();
+        LdmConfig config = new LdmConfig(LdmConfig.TYPE, sd.unet(), new NoiseScheduleConfig(n.numTrainTimesteps(),
+                n.betaStart(), n.betaEnd(), n.betaSchedule(), prediction, n.clipSample(), n.clipSampleRange()),
+                sd.vae(), sd.textEncoder());
         LatentDiffusionModel model = initialModel(config, vaeDir);
         TrainConfig tc = new TrainConfig(steps, batch, lr, warmup, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
         LdmData data = data(autoencoder, textEncoder);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d latents of %s with %d-wide caption states%n",
                 model.unet().parameterCount(), data.size(), Arrays.toString(config.latentShape()),
                 data.states().size(2));
-        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout, minSnrGamma), tc, run.out);
+        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout, minSnrGamma),
+                tc, run.out, !sameObjective); // a next stage of the same objective continues its average undamped
         Trainer.Result r = run.run(trainer, "train ldm", steps);
         model.save(modelDir, trainer.finalWeights(), modelCard(model, data.size(), tc, r, trainer.seconds(), vaeDir,
                 clipDir));

@@ -40,13 +40,22 @@ public final class Trainer {
     private final java.util.ArrayDeque<Double> recent = new java.util.ArrayDeque<>(); // the last 100 losses
     private double seconds;
 
+    /** A trainer whose EMA starts with the warm-up (a model trained from its initialisation). */
     public Trainer(TrainingTask task, TrainConfig config, Path runDir) {
+        this(task, config, runDir, true);
+    }
+
+    /**
+     * @param emaWarmup false when the model starts from trained, already averaged weights of the same objective
+     *                  (a next training stage): the average then uses the full decay from the first step
+     */
+    public Trainer(TrainingTask task, TrainConfig config, Path runDir, boolean emaWarmup) {
         this.task = task;
         this.config = config;
         this.runDir = runDir;
         this.params = task.model().namedParameters();
         this.optimizer = new AdamW(params, config.weightDecay());
-        this.ema = config.emaDecay() > 0 ? new Ema(task.model().stateDict(), config.emaDecay()) : null;
+        this.ema = config.emaDecay() > 0 ? new Ema(task.model().stateDict(), config.emaDecay(), emaWarmup) : null;
         this.gen = Tensors.generator(config.seed());
     }
 

@@ -297,6 +297,16 @@ class TrainerResumeTest {
     }
 
     @Test
+    void withoutWarmupTheAverageUsesTheFullDecayFromTheFirstStep() {
+        Tensor w = torch.ones(1);
+        Ema ema = new Ema(Map.of("w", w), 0.9, false);
+        w.fill_(Tensors.s(11.0));
+        ema.update(1);
+        assertEquals(0.9 * 1 + 0.1 * 11, Tensors.toFloats(ema.state().get("w"))[0], 1e-6,
+                "the starting weights keep weight 0.9 (with the warm-up they would keep 2/11)");
+    }
+
+    @Test
     void learningRateWarmsUpLinearlyAndConfigIsValidated() {
         TrainConfig c = new TrainConfig(10, 4, 1e-3, 4, 0, 0, 0, 0, 1);
         assertEquals(0.25e-3, c.learningRateAt(0), 1e-15);
