@@ -70,7 +70,7 @@ final class EvalLdmCommand implements Runnable {
     @Option(names = "--no-floor", description = "Skip the untrained-model floor.")
     boolean noFloor;
 
-    @Option(names = "--out", required = true, description = "Report directory (report.json, report.html).")
+    @Option(names = "--out", required = true, description = "Report directory (report.json, index.html).")
     Path out;
 
     @Option(names = "--judge", defaultValue = "emoji-judge", description = "Evaluation-only judge (default: ${DEFAULT-VALUE}).")

@@ -40,7 +40,7 @@ import java.util.TreeMap;
                 + "of as many TRAIN images, and of all of them, to the TEST images: FD grows as sets shrink), and the share of images the judge recognises (top-1 "
                 + "probability ≥ 0.5) among the samples and among the real test images. Real images are resized to "
                 + "the model's resolution first, so the distances compare content, not sharpness.",
-                "Writes OUT/report.json and OUT/report.html (the first 48 samples with the judge's labels)."},
+                "Writes OUT/report.json and OUT/index.html (the first 48 samples with the judge's labels)."},
         footer = {"", "Examples:", "  bin/retouch eval samples --model emoji-ddpm-32 --count 256 --out out/eval-samples",
                 "  bin/retouch eval samples --model emoji-ldm --count 128 --steps 25 --out out/eval-samples-ldm"})
 final class EvalSamplesCommand implements Runnable {
@@ -69,7 +69,7 @@ final class EvalSamplesCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", required = true, description = "Report directory (report.json, report.html).")
+    @Option(names = "--out", required = true, description = "Report directory (report.json, index.html).")
     Path out;
 
     @Override

@@ -35,7 +35,7 @@ final class EvalVaeCommand implements Runnable {
     @Option(names = "--split", defaultValue = "TEST", description = "Emoji split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Split split;
 
-    @Option(names = "--out", required = true, description = "Report directory (report.json, report.html).")
+    @Option(names = "--out", required = true, description = "Report directory (report.json, index.html).")
     Path out;
 
     @Override
