@@ -93,7 +93,9 @@ public record DiffEditMask(Tensor relevance, Mask mask) {
         Tensor noise = Tensors.randn(gen, n, s[1], s[2], s[3]);
         Tensor zt = ld.schedule().addNoise(z0.expand(n, -1, -1, -1), noise, t); // (n, C, h, w)
         Tensor ctx = Tensors.cat(0, query.expand(n, -1, -1), reference.expand(n, -1, -1)); // (2n, M, D)
-        Tensor eps = ld.unet().forward(Tensors.cat(0, zt, zt), PixelPipelines.timestepTensor(t, 2L * n), ctx);
+        Tensor zz = Tensors.cat(0, zt, zt);
+        Tensor eps = ld.schedule().predictEps(ld.unet().forward(zz, PixelPipelines.timestepTensor(t, 2L * n), ctx),
+                zz, t); // ε whatever the model predicts (v: ε = √(1−ᾱ)·z_t + √ᾱ·v)
         Tensor diff = eps.narrow(0, 0, n).sub(eps.narrow(0, n, n)).abs(); // (n, C, h, w)
         double scale = Math.max(eps.abs().mean().item_double(), 1e-12);
         return diff.mean(new long[]{0, 1}, true, new org.bytedeco.pytorch.ScalarTypeOptional()).div(Tensors.s(scale));

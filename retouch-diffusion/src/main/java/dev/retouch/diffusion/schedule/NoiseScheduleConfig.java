@@ -28,6 +28,15 @@ public record NoiseScheduleConfig(int numTrainTimesteps, double betaStart, doubl
                 clipSampleRange);
     }
 
+    /**
+     * The same noise process read with another prediction type: e.g. the ε view of a v-prediction model, for a loop
+     * that works in ε (classifier guidance) after converting the model's outputs with {@link NoiseSchedule#predictEps}.
+     */
+    public NoiseScheduleConfig withPrediction(PredictionType type) {
+        return new NoiseScheduleConfig(numTrainTimesteps, betaStart, betaEnd, betaSchedule, type, clipSample,
+                clipSampleRange);
+    }
+
     /** DDPM's pixel-space default: 1000 steps, β linear 1e-4 → 0.02, ε-prediction, x₀ clipped to [−1, 1]. */
     public static NoiseScheduleConfig ddpmLinear() {
         return new NoiseScheduleConfig(1000, 1e-4, 0.02, BetaSchedule.LINEAR, PredictionType.EPSILON, true, 1.0);

@@ -13,6 +13,7 @@ import dev.retouch.diffusion.schedule.DDIMInverseScheduler;
 import dev.retouch.diffusion.schedule.DDIMScheduler;
 import dev.retouch.diffusion.schedule.DDPMScheduler;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
+import dev.retouch.diffusion.schedule.PredictionType;
 import dev.retouch.diffusion.schedule.Scheduler;
 import dev.retouch.diffusion.schedule.TimestepSpacing;
 import dev.retouch.diffusion.schedule.Timesteps;
@@ -95,26 +96,34 @@ public final class PixelGuide {
     public static Result edit(PixelDiffusionModel model, PixelClassifiers pc, Tensor x0, LabelMap original,
                               LabelMap target, Options o, StepListener listener) {
         Mask roi = Roi.of(original, target);
-        NoiseSchedule schedule = new NoiseSchedule(model.schedule().config().withoutClipping());
+        NoiseSchedule own = new NoiseSchedule(model.schedule().config().withoutClipping());
+        // Eq. 3 moves ε: every loop here runs on ε, whatever the model predicts (outputs converted by predictEps)
+        NoiseSchedule schedule = new NoiseSchedule(own.config().withPrediction(PredictionType.EPSILON));
         int[] ts = runTimesteps(schedule, o);
-        Tensor xT = DenoiseLoop.run(plain(model), new DDIMInverseScheduler(schedule, ts), x0, null, LoopHooks.NONE);
+        Tensor xT = DenoiseLoop.run(plainEps(model, own), new DDIMInverseScheduler(schedule, ts), x0, null,
+                LoopHooks.NONE);
         Tensor roiT = ImageTensors.toTensor(roi);                          // (1, 1, S, S)
         Tensor targetT = labels(target);                                   // (1, S, S)
         Generator gen = Tensors.generator(o.seed());
         Scheduler sampler = o.sampler() == Sampler.DDIM ? new DDIMScheduler(schedule, ts, 0.0)
                 : new DDPMScheduler(schedule, ts, VarianceType.FIXED_SMALL);
-        Denoiser guided = (x, t) -> guidedEps(model, pc, schedule, ts, o, roiT, targetT, x, t);
+        Denoiser guided = (x, t) -> guidedEps(model, pc, own, ts, o, roiT, targetT, x, t);
         LoopHooks hooks = new LoopHooks(null, (xNext, tNext) -> blend(schedule, x0, xNext, roiT, tNext, gen), listener);
         Tensor x = DenoiseLoop.run(guided, sampler, xT, gen, hooks);
         return new Result(x.clamp(new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)),
                 new org.bytedeco.pytorch.ScalarOptional(Tensors.s(1))), roi, ts);
     }
 
-    private static Denoiser plain(PixelDiffusionModel model) {
-        return dev.retouch.diffusion.pipeline.PixelPipelines.denoiser(model.unet());
+    /** The model as an ε-predictor ({@code own}: the model's schedule, which knows what its outputs are). */
+    private static Denoiser plainEps(PixelDiffusionModel model, NoiseSchedule own) {
+        Denoiser d = dev.retouch.diffusion.pipeline.PixelPipelines.denoiser(model.unet());
+        return (x, t) -> own.predictEps(d.predict(x, t), x, t);
     }
 
-    /** ε at (x, t) moved by the classifier guidance (Eq. 3) in the sampler's form. */
+    /**
+     * ε at (x, t) moved by the classifier guidance (Eq. 3) in the sampler's form; {@code schedule} is the model's
+     * own (its prediction type converts the output to ε).
+     */
     static Tensor guidedEps(PixelDiffusionModel model, PixelClassifiers pc, NoiseSchedule schedule, int[] ts,
                             Options o, Tensor roi, Tensor target, Tensor x, int t) {
         Tensor eps;
@@ -126,7 +135,7 @@ public final class PixelGuide {
                     new TensorOptional(), 0 /* none */, -100, 0.0);                      // (1, S, S)
             Tensor loss = ce.mul(roi.squeeze(1)).sum().div(roi.sum().clamp_min(Tensors.s(1)));
             gradCe = torch.grad(new TensorVector(loss), new TensorVector(xg)).get(0);
-            eps = pass.modelOutput().detach();
+            eps = schedule.predictEps(pass.modelOutput().detach(), x, t);
         }
         double a = schedule.alphaBar(t);
         if (o.sampler() == Sampler.DDIM) {

@@ -107,6 +107,28 @@ class PixelGuideTest {
     }
 
     @Test
+    void guidanceWorksInEpsilonForAVPredictionModelToo() {
+        NoiseScheduleConfig v = NoiseScheduleConfig.ddpmLinear().withPrediction(
+                dev.retouch.diffusion.schedule.PredictionType.V_PREDICTION);
+        PixelDiffusionModel vModel = new PixelDiffusionModel(DdpmConfig.of(UNet2DConfig.tiny(), v), model.unet());
+        var none = new PixelGuide.Options(300, 0, true, PixelGuide.Sampler.DDIM, 1);
+        Tensor x = images.narrow(0, 2, 1);
+        Tensor raw;
+        try (var ignored = new org.bytedeco.pytorch.NoGradGuard()) {
+            raw = model.unet().forward(x, dev.retouch.diffusion.pipeline.PixelPipelines.timestepTensor(300, 1));
+        }
+        Tensor eps = PixelGuide.guidedEps(vModel, classifiers, vModel.schedule(), new int[]{300, 280}, none,
+                torch.ones(1, 1, 8, 8), torch.zeros(new long[]{1, 8, 8}, new org.bytedeco.pytorch.TensorOptions(
+                        torch.ScalarType.Long)), x, 300);
+        double a = vModel.schedule().alphaBar(300);
+        float[] expected = Tensors.toFloats(x.mul(Tensors.s(Math.sqrt(1 - a))).add(raw.mul(Tensors.s(Math.sqrt(a)))));
+        assertArrayEquals(expected, Tensors.toFloats(eps), 1e-5f, "ε = √(1−ᾱ)·x + √ᾱ·v at scale 0");
+        // the whole edit runs on the ε view and keeps the outside exactly, as for an ε model
+        PixelGuide.Result r = PixelGuide.edit(vModel, classifiers, x, maps.get(2), closeMouth(), none, null);
+        assertTrue(Tensors.allFinite(r.image()));
+    }
+
+    @Test
     void ddpmSamplerRunsAndKeepsTheOutside() {
         Tensor x0 = images.narrow(0, 1, 1);
         var o = new PixelGuide.Options(100, 50, true, PixelGuide.Sampler.DDPM, 2);
