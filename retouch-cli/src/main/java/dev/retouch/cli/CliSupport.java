@@ -88,6 +88,20 @@ final class CliSupport {
         }
     }
 
+    /**
+     * Fails before any work when a model directory cannot be written: its parent is missing, or it is a file. An
+     * existing model directory is allowed (the new model replaces its files; git keeps the old ones).
+     */
+    static void checkModelOutput(Path out) {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new RetouchException("output directory " + parent + " does not exist (for " + out + ")");
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new RetouchException("output " + out + " is a file; expected a model directory");
+        }
+    }
+
     /** Writes a PNG carrying the command's parameters and seed as text chunks. */
     static void writePng(Path out, RgbImage image, String command, Map<String, Object> params) {
         Map<String, String> text = new LinkedHashMap<>();

@@ -104,13 +104,22 @@ final class TrainLdmCommand implements Runnable {
                     + "the one this command trains (" + source.config().unet() + ", " + a + ")");
         }
         Path sourceVae = dir.resolve(source.config().vae()).toAbsolutePath().normalize();
-        if (!sourceVae.equals(vaeDir.toAbsolutePath().normalize())) {
+        if (!sameWeights(sourceVae, vaeDir)) {
             throw new RetouchException("--init-from " + dir + " was trained on the latents of " + sourceVae
-                    + ", but --vae is " + vaeDir + ": its weights would not fit these latents");
+                    + ", whose weights differ from --vae " + vaeDir + ": its UNet would not fit these latents");
         }
         System.err.println("starting from the UNet weights of " + dir);
         sameObjective = a.equals(b);
         return new LatentDiffusionModel(config, source.unet());
+    }
+
+    /** Whether two model directories hold the same weights file (byte for byte). */
+    private static boolean sameWeights(Path a, Path b) {
+        try {
+            return java.nio.file.Files.mismatch(a.resolve("model.safetensors"), b.resolve("model.safetensors")) == -1;
+        } catch (java.io.IOException e) {
+            throw new RetouchException("cannot compare the autoencoders " + a + " and " + b + ": " + e.getMessage(), e);
+        }
     }
 
     /** The recipe options that differ from the defaults, as command-line text for the model card. */

@@ -45,7 +45,7 @@ final class TrainPixelguideCommand implements Runnable {
     @Override
     public void run() {
         common.apply();
-        CliSupport.checkOutput(out);
+        CliSupport.checkModelOutput(out);
         PixelDiffusionModel m = pixelModel.load();
         LabelledFaces all = LabelledFaces.load(labels, EmojiDataset.load());
         LabelledFaces train = all.subset(false);

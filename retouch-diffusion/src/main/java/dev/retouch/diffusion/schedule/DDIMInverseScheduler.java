@@ -8,9 +8,9 @@ import org.bytedeco.pytorch.Tensor;
  * sample starts at the clean level (ᾱ = 1). At timestep t the model is evaluated at the current sample, which sits
  * at the previous listed level r (−1 for the first step), and the update is
  * x_t = √ᾱ_t·x̂₀ + √(1−ᾱ_t)·ε̂ with x̂₀ = (x_r − √(1−ᾱ_r)·ε̂)/√ᾱ_r — the usual approximation ε(x_r, t) ≈ ε(x_t, t).
- * Reconstruction runs {@link DDIMScheduler} with η = 0 over the same list reversed. Only ε-prediction is accepted:
- * for x₀ or v outputs the model's reading of "the sample at level t" does not hold (the sample sits at level r), and
- * the first step from the clean level is undefined for an x₀ model.
+ * Reconstruction runs {@link DDIMScheduler} with η = 0 over the same list reversed. A v-prediction output is read
+ * as ε̂ = √(1−ᾱ_t)·x + √ᾱ_t·v̂ at the sample shown (as diffusers' inverse scheduler does): the same approximation
+ * x_r ≈ x_t as for ε. x₀-prediction is refused: its first step from the clean level is undefined.
  */
 public final class DDIMInverseScheduler implements Scheduler {
     private final NoiseSchedule schedule;
@@ -18,8 +18,8 @@ public final class DDIMInverseScheduler implements Scheduler {
 
     /** @param descending the sampling list; inversion visits it in reverse */
     public DDIMInverseScheduler(NoiseSchedule schedule, int[] descending) {
-        if (schedule.config().predictionType() != PredictionType.EPSILON) {
-            throw new IllegalArgumentException("DDIM inversion needs an ε-prediction model, found "
+        if (schedule.config().predictionType() == PredictionType.SAMPLE) {
+            throw new IllegalArgumentException("DDIM inversion needs an ε- or v-prediction model, found "
                     + schedule.config().predictionType());
         }
         this.schedule = schedule;

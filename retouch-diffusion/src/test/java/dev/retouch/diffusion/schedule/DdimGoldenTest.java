@@ -163,4 +163,32 @@ class DdimGoldenTest {
         assertTrue(d < 1e-4, "reconstruction error " + d);
         assertArrayEquals(Timesteps.reversed(ts), inverse.timesteps());
     }
+
+    @Test
+    void aVPredictionModelInvertsAndReconstructsLikeAnEpsilonOne() {
+        NoiseSchedule v = new NoiseSchedule(SCHED.config().withPrediction(PredictionType.V_PREDICTION));
+        int[] ts = Timesteps.spaced(50, 1000, TimestepSpacing.LEADING);
+        Tensor x0 = Tensors.rand(Tensors.generator(7), SHAPE).mul(Tensors.s(2)).sub(Tensors.s(1));
+        Tensor eps = Tensors.randn(Tensors.generator(8), SHAPE);
+        // the oracle answers the v whose ε reading at the sample shown is the true ε: v = (ε − √(1−ᾱ)·x)/√ᾱ
+        java.util.function.BiFunction<Tensor, Integer, Tensor> oracle = (x, t) -> eps.sub(x.mul(Tensors.s(
+                Math.sqrt(1 - v.alphaBar(t))))).div(Tensors.s(Math.sqrt(v.alphaBar(t))));
+        DDIMInverseScheduler inverse = new DDIMInverseScheduler(v, ts);
+        SchedulerState is = inverse.newState(null);
+        Tensor x = x0;
+        for (int t : inverse.timesteps()) {
+            x = inverse.step(oracle.apply(x, t), t, x, is).prev();
+        }
+        assertTrue(maxAbsDiff(Tensors.toFloats(v.addNoise(x0, eps, ts[0])), Tensors.toFloats(x)) < 1e-4);
+        DDIMScheduler ddim = new DDIMScheduler(v, ts, 0.0);
+        SchedulerState ss = ddim.newState(null);
+        for (int t : ddim.timesteps()) {
+            x = ddim.step(oracle.apply(x, t), t, x, ss).prev();
+        }
+        double d = maxAbsDiff(Tensors.toFloats(x0), Tensors.toFloats(x));
+        assertTrue(d < 1e-3, "reconstruction error " + d);
+        NoiseSchedule x0Model = new NoiseSchedule(SCHED.config().withPrediction(PredictionType.SAMPLE));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new DDIMInverseScheduler(x0Model, ts));
+    }
 }

@@ -69,15 +69,15 @@ class SchedulerContractTest {
         torch.set_num_threads(1);
     }
 
-    /** Every scheduler × prediction type it accepts (DDIM inversion accepts ε-prediction only). */
+    /** Every scheduler × prediction type it accepts (DDIM inversion accepts ε- and v-prediction). */
     static Stream<Arguments> all() {
         return CASES.stream().flatMap(c -> Arrays.stream(PredictionType.values())
-                .filter(p -> !c.inverse() || p == PredictionType.EPSILON).map(p -> Arguments.of(c, p)));
+                .filter(p -> !c.inverse() || p != PredictionType.SAMPLE).map(p -> Arguments.of(c, p)));
     }
 
     @org.junit.jupiter.api.Test
-    void inversionRefusesNonEpsilonModels() {
-        for (PredictionType p : List.of(PredictionType.SAMPLE, PredictionType.V_PREDICTION)) {
+    void inversionRefusesSamplePredictionModels() {
+        for (PredictionType p : List.of(PredictionType.SAMPLE)) {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> new DDIMInverseScheduler(schedule(p), LIST));
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(p.name()), e.getMessage());
