@@ -6,7 +6,6 @@ import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.core.RetouchException;
 import dev.retouch.diffusion.schedule.BetaSchedule;
 import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
-import dev.retouch.diffusion.schedule.PredictionType;
 import dev.retouch.diffusion.train.DdpmTask;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
@@ -36,6 +35,9 @@ final class TrainDdpmCommand implements Runnable {
     @Mixin
     TrainRun run;
 
+    @Mixin
+    TrainRecipe recipe;
+
     @Option(names = "--steps", defaultValue = "12000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -55,21 +57,9 @@ final class TrainDdpmCommand implements Runnable {
             description = "β schedule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; 1e-4 → 0.02 for LINEAR).")
     BetaSchedule schedule;
 
-    @Option(names = "--prediction", defaultValue = "EPSILON",
-            description = "Network target: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    PredictionType prediction;
-
-    @Option(names = "--min-snr-gamma", defaultValue = "0",
-            description = "Min-SNR-γ loss weighting (Hang et al. 2023); 0 = plain MSE (default: ${DEFAULT-VALUE}).")
-    double minSnrGamma;
-
     @Option(names = "--ema-decay", defaultValue = "0.999", description = "EMA decay of the shipped weights "
             + "(default: ${DEFAULT-VALUE}).")
     double emaDecay;
-
-    @Option(names = "--warmup", defaultValue = "500", description = "Linear learning-rate warm-up steps "
-            + "(default: ${DEFAULT-VALUE}).")
-    int warmup;
 
     @Option(names = "--flip", description = "Random horizontal flips (off by default: flags, arrows and text are not "
             + "symmetric).")
@@ -114,17 +104,9 @@ final class TrainDdpmCommand implements Runnable {
         if (schedule != BetaSchedule.LINEAR) {
             b.append(" --schedule ").append(schedule);
         }
-        if (prediction != PredictionType.EPSILON) {
-            b.append(" --prediction ").append(prediction);
-        }
-        if (minSnrGamma != 0) {
-            b.append(" --min-snr-gamma ").append(minSnrGamma);
-        }
+        b.append(recipe.changed());
         if (emaDecay != 0.999) {
             b.append(" --ema-decay ").append(emaDecay);
-        }
-        if (warmup != 500) {
-            b.append(" --warmup ").append(warmup);
         }
         if (flip) {
             b.append(" --flip");
@@ -142,7 +124,7 @@ final class TrainDdpmCommand implements Runnable {
     private PixelDiffusionModel initialModel() {
         NoiseScheduleConfig base = NoiseScheduleConfig.ddpmLinear();
         NoiseScheduleConfig noise = new NoiseScheduleConfig(base.numTrainTimesteps(), base.betaStart(), base.betaEnd(),
-                schedule, prediction, base.clipSample(), base.clipSampleRange());
+                schedule, recipe.prediction, base.clipSample(), base.clipSampleRange());
         if (initFrom == null) {
             UNet2DConfig unet = new UNet2DConfig(size, 3, 3, baseChannels, List.of(1, 2, 2), 2, List.of(size / 4),
                     Math.min(32, baseChannels), Math.min(32, baseChannels), 1e-5, 0.0, true, 0);
@@ -164,13 +146,14 @@ final class TrainDdpmCommand implements Runnable {
     @Override
     public void run() {
         common.apply();
+        recipe.validate();
         run.checkFresh();
         PixelDiffusionModel model = initialModel();
         Tensor data = EmojiData.tensor(EmojiDataset.load(), size);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d images of %d×%d%n",
                 model.unet().parameterCount(), data.size(0), size, size);
-        TrainConfig tc = new TrainConfig(steps, batch, lr, warmup, 0.0, 1.0, emaDecay, run.checkpointEvery, run.seed);
-        Trainer trainer = new Trainer(new DdpmTask(model.unet(), model.schedule(), data, flip, minSnrGamma), tc,
+        TrainConfig tc = new TrainConfig(steps, batch, lr, recipe.warmup, 0.0, 1.0, emaDecay, run.checkpointEvery, run.seed);
+        Trainer trainer = new Trainer(new DdpmTask(model.unet(), model.schedule(), data, flip, recipe.minSnrGamma), tc,
                 run.out, !continuesSameObjective);
         Trainer.Result r = run.run(trainer, "train ddpm", steps);
         String card = modelCard(model, data.size(0), tc, r, trainer.seconds());

@@ -9,7 +9,6 @@ import dev.retouch.diffusion.clip.Clip;
 import dev.retouch.diffusion.model.LatentDiffusionModel;
 import dev.retouch.diffusion.model.LdmConfig;
 import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
-import dev.retouch.diffusion.schedule.PredictionType;
 import dev.retouch.diffusion.train.LdmData;
 import dev.retouch.diffusion.train.LdmTask;
 import dev.retouch.diffusion.train.LossCurve;
@@ -46,6 +45,9 @@ final class TrainLdmCommand implements Runnable {
     @Mixin
     TrainRun run;
 
+    @Mixin
+    TrainRecipe recipe;
+
     @Option(names = "--vae", required = true, description = "Autoencoder model name or directory.")
     String vae;
 
@@ -68,18 +70,6 @@ final class TrainLdmCommand implements Runnable {
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N train-split images only "
             + "(0 = all; for quick trials).")
     int limit;
-
-    @Option(names = "--min-snr-gamma", defaultValue = "0",
-            description = "Min-SNR-γ loss weighting (Hang et al. 2023); 0 = plain MSE (default: ${DEFAULT-VALUE}).")
-    double minSnrGamma;
-
-    @Option(names = "--warmup", defaultValue = "500", description = "Linear learning-rate warm-up steps "
-            + "(default: ${DEFAULT-VALUE}).")
-    int warmup;
-
-    @Option(names = "--prediction", defaultValue = "EPSILON",
-            description = "Network target: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    PredictionType prediction;
 
     @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from this latent model's UNet weights "
             + "(shipped name or directory; same structure, noise schedule and autoencoder) instead of a random "
@@ -124,16 +114,14 @@ final class TrainLdmCommand implements Runnable {
 
     /** The recipe options that differ from the defaults, as command-line text for the model card. */
     private String recipeOptions() {
-        return (prediction != PredictionType.EPSILON ? " --prediction " + prediction : "")
-                + (minSnrGamma != 0 ? " --min-snr-gamma " + minSnrGamma : "") + (warmup != 500 ? " --warmup " + warmup : "")
-                + (initFrom != null ? " --init-from " + initFrom : "");
+        return recipe.changed() + (initFrom != null ? " --init-from " + initFrom : "");
     }
 
     @Override
     public void run() {
         common.apply();
         CliSupport.requireRange("--caption-dropout", captionDropout, 0, 1);
-        CliSupport.requireRange("--warmup", warmup, 0, Integer.MAX_VALUE);
+        recipe.validate();
         CliSupport.requireRange("--limit", limit, 0, Integer.MAX_VALUE);
         run.checkFresh();
         Path vaeDir = Models.resolve(vae);
@@ -145,16 +133,16 @@ final class TrainLdmCommand implements Runnable {
                 textEncoder.model().config().text().width(), relative(modelDir, vaeDir), relative(modelDir, clipDir));
         NoiseScheduleConfig n = sd.noise();
         LdmConfig config = new LdmConfig(LdmConfig.TYPE, sd.unet(), new NoiseScheduleConfig(n.numTrainTimesteps(),
-                n.betaStart(), n.betaEnd(), n.betaSchedule(), prediction, n.clipSample(), n.clipSampleRange()),
+                n.betaStart(), n.betaEnd(), n.betaSchedule(), recipe.prediction, n.clipSample(), n.clipSampleRange()),
                 sd.vae(), sd.textEncoder());
         LatentDiffusionModel model = initialModel(config, vaeDir);
-        TrainConfig tc = new TrainConfig(steps, batch, lr, warmup, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
+        TrainConfig tc = new TrainConfig(steps, batch, lr, recipe.warmup, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
         LdmData data = data(autoencoder, textEncoder);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d latents of %s with %d-wide caption states%n",
                 model.unet().parameterCount(), data.size(), Arrays.toString(config.latentShape()),
                 data.states().size(2));
-        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout, minSnrGamma),
-                tc, run.out, !sameObjective); // a next stage of the same objective continues its average undamped
+        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout,
+                recipe.minSnrGamma), tc, run.out, !sameObjective); // a next stage of the same objective continues its average undamped
         Trainer.Result r = run.run(trainer, "train ldm", steps);
         model.save(modelDir, trainer.finalWeights(), modelCard(model, data.size(), tc, r, trainer.seconds(), vaeDir,
                 clipDir));
