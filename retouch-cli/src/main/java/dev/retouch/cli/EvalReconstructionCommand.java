@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,12 +92,8 @@ final class EvalReconstructionCommand implements Runnable {
 
     private List<RgbImage> testImages(int size) {
         EmojiDataset ds = EmojiDataset.load();
-        List<EmojiImage> test = new ArrayList<>(ds.images(Split.TEST));
-        test.sort(Comparator.comparing(EmojiImage::image));
-        int n = Math.min(limit, test.size());
         List<RgbImage> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            EmojiImage e = test.get((int) ((long) i * test.size() / n));
+        for (EmojiImage e : EmojiData.spread(ds, Split.TEST, limit)) {
             out.add(new RgbImage(size, size, ds.rgb(e, size)));
         }
         return out;

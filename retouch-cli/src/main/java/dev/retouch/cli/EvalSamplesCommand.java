@@ -3,7 +3,6 @@ package dev.retouch.cli;
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.Json;
-import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.data.Split;
@@ -79,7 +78,7 @@ final class EvalSamplesCommand implements Runnable {
         CliSupport.requireRange("--steps", steps, 1, 1000);
         EmojiJudge judge = EmojiJudge.load(Models.resolve(judgeName));
         Path dir = Models.resolve(model);
-        boolean latent = "latent-diffusion".equals(ModelDirectory.open(dir).configTree().path("type").asText());
+        boolean latent = Models.isLatent(dir);
         CliSupport.mkdirs(out);
         long t0 = System.nanoTime();
         Tensor samples = latent ? latentSamples(CliSupport.latentModel(model)) : pixelSamples(CliSupport.pixelModel(model));

@@ -3,7 +3,6 @@ package dev.retouch.cli;
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.Json;
-import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
@@ -17,7 +16,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,17 +70,11 @@ final class EvalSdeditCommand implements Runnable {
             throw new CliSupport.UsageError("--strength must be in (0, 1], got " + strength);
         }
         EmojiJudge judge = EmojiJudge.load(Models.resolve(judgeName));
-        boolean latent = "latent-diffusion".equals(ModelDirectory.open(Models.resolve(model)).configTree()
-                .path("type").asText());
+        boolean latent = Models.isLatent(Models.resolve(model));
         CliSupport.mkdirs(out);
         EmojiDataset ds = EmojiDataset.load();
-        List<EmojiImage> test = new ArrayList<>(ds.images(Split.TEST));
-        test.sort(Comparator.comparing(EmojiImage::image));
-        int n = Math.min(count, test.size());
-        List<EmojiImage> chosen = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            chosen.add(test.get((int) ((long) i * test.size() / n)));
-        }
+        List<EmojiImage> chosen = EmojiData.spread(ds, Split.TEST, count);
+        int n = chosen.size();
         int[] truth = chosen.stream().mapToInt(e -> judge.config().subcategories().indexOf(e.base().subcategory()))
                 .toArray();
         SubjectKept.Config config = new SubjectKept.Config(strength, steps, guidance, seed);

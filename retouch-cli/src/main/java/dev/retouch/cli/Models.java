@@ -42,4 +42,10 @@ final class Models {
         throw new RetouchException("model '" + nameOrPath + "' not found: not a directory, and not a shipped model in "
                 + shippedRoot());
     }
+
+    /** Whether the model directory holds a latent diffusion model (else a pixel model is expected). */
+    static boolean isLatent(Path dir) {
+        return "latent-diffusion".equals(dev.retouch.core.io.ModelDirectory.open(dir).configTree().path("type")
+                .asText());
+    }
 }
