@@ -46,8 +46,7 @@ final class CliSupport {
         }
         System.err.printf(Locale.ROOT, "notice: %s is %dx%d; resized to the model's %dx%d%n", file, img.width(),
                 img.height(), size, size);
-        boolean shrink = img.width() >= size && img.height() >= size;
-        return shrink ? Resize.area(img, size, size) : Resize.bilinear(img, size, size);
+        return Resize.square(img, size);
     }
 
     static Tensor tensor(RgbImage img) {

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import dev.retouch.core.progress.Progress;
+import dev.retouch.edit.fewshot.FewshotEditor;
 
 /** {@code retouch edit fewshot}: apply a learned effect (paper 000) to an image. */
 @Command(name = "fewshot", mixinStandardHelpOptions = true,
@@ -51,14 +53,15 @@ final class EditFewshotCommand implements Runnable {
     public void run() {
         common.apply();
         CliSupport.checkOutput(out);
-        Effect e = Effect.load(Models.resolveEffect(effect));
+        FewshotEditor editor = new FewshotEditor(Models.store().effect(effect));
+        Effect e = editor.effect();
         SamplingConfig s = sampling(e.config().sampling());
         if (s != e.config().sampling() && e.config().variant() == EffectVariant.PIX2PIX) {
             throw new CliSupport.UsageError("--sampling-steps, --start and --ensemble apply to the nn and one variants; "
                     + "this effect is pix2pix");
         }
         RgbImage input = CliSupport.imageAt(image, e.config().imageSize());
-        FewshotResult result = e.edit(new FewshotRequest(input, seed, s));
+        FewshotResult result = editor.edit(new FewshotRequest(input, seed, s), Progress.stderr("edit fewshot", 0));
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("effect", effect);
         params.put("image", image.toString());

@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.retouch.edit.pixelguide.PixelguideResult;
+import dev.retouch.edit.pixelguide.PixelguideRequest;
+import dev.retouch.edit.pixelguide.PixelguideEditor;
 
 /** {@code retouch edit pixel}: pixelguide (paper 004). */
 @Command(name = "pixel", mixinStandardHelpOptions = true,
@@ -90,20 +93,17 @@ final class EditPixelCommand implements Runnable {
         if (!steps.equals("50") && !steps.equals("full")) {
             throw new CliSupport.UsageError("--steps must be 50 or full, got " + steps);
         }
-        PixelDiffusionModel m = pixelModel.load();
-        PixelClassifiers pc = classifiers.load();
+        var editor = new PixelguideEditor(Models.store().pixel(pixelModel.name), Models.store().classifiers(classifiers.name));
+        PixelDiffusionModel m = editor.model();
+        PixelClassifiers pc = editor.classifiers();
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
-        LabelMap original = pc.segment(m, CliSupport.tensor(input), seed);
-        LabelMap edited = target.map != null ? readMap(target.map, m.sampleSize()) : MapEdit.apply(original, target.ops);
-        var roi = dev.retouch.edit.pixelguide.Roi.of(original, edited); // fails early if nothing changed
-        boolean large = PixelGuide.isLargeRoi(roi);
-        var o = new PixelGuide.Options(t0 != null ? t0 : large ? 750 : 500, scale != null ? scale : large ? 40 : 100,
-                steps.equals("50"), sampler, seed);
-        int run = PixelGuide.runTimesteps(m.schedule(), o).length;
-        long start = System.nanoTime();
-        var r = PixelGuide.edit(m, pc, CliSupport.tensor(input), original, edited, o, Progress.stderr("edit pixel", run));
-        double secs = CliSupport.seconds(start);
-        RgbImage result = ImageTensors.fromTensor(r.image());
+        var request = new PixelguideRequest(input, target.map != null ? readMap(target.map, m.sampleSize()) : null,
+                target.ops, t0, scale, steps.equals("50"), sampler, seed);
+        PixelguideResult r = editor.edit(request, Progress.stderr("edit pixel", 0));
+        PixelGuide.Options o = r.options();
+        LabelMap edited = r.target();
+        double secs = r.seconds();
+        RgbImage result = r.image();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("image", image.toString());
         params.put("ops", target.ops == null ? "" : String.join("; ", target.ops));

@@ -7,8 +7,6 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.schedule.Scheduler;
-import dev.retouch.edit.sine.SineEditor;
-import dev.retouch.edit.sine.SineModel;
 import dev.retouch.edit.sine.SineRequest;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
@@ -18,6 +16,9 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.retouch.edit.sine.SineEditor;
+import dev.retouch.edit.sine.SineEditResult;
+import dev.retouch.edit.sine.SineEditRequest;
 
 /** {@code retouch edit sine}: sample an edit of the fine-tuned image with model-based classifier-free guidance. */
 @Command(name = "sine", mixinStandardHelpOptions = true,
@@ -82,8 +83,8 @@ final class EditSineCommand implements Runnable {
         CliSupport.requireRange("--steps", steps, 1, 1000);
         checkSide("--width", width);
         checkSide("--height", height);
-        SineModel model = SineModel.load(tuned);
-        LatentDiffusion base = model.loadBase(tuned);
+        SineEditor editor = new SineEditor(Models.store().sineBaseAt(tuned), Models.store().sineAt(tuned));
+        LatentDiffusion base = editor.base();
         CliSupport.requireRange("--k", k, 0, base.schedule().numTrainTimesteps());
         int w = width != null ? width : base.imageSize();
         int h = height != null ? height : base.imageSize();
@@ -92,13 +93,12 @@ final class EditSineCommand implements Runnable {
             throw new CliSupport.UsageError("--width/--height " + w + "x" + h + ": sides must be multiples of " + m
                     + " pixels for this model (e.g. " + Math.max(m, w / m * m) + "x" + Math.max(m, h / m * m) + ")");
         }
-        SineRequest request = new SineRequest(prompt, v, k, guidance, w, h, !noPositional);
-        Scheduler scheduler = sampler.kind.create(base.schedule(), steps, 0.0);
-        long t0 = System.nanoTime();
-        Tensor x = SineEditor.edit(base, model, request, scheduler, Tensors.generator(seed),
-                LoopHooks.progress(Progress.stderr("edit sine", scheduler.timesteps().length)), CliSupport::warn);
-        double secs = CliSupport.seconds(t0);
-        RgbImage result = ImageTensors.fromTensor(x);
+        var request = new SineEditRequest(new SineRequest(prompt, v, k, guidance, w, h, !noPositional), steps,
+                sampler.kind, seed, false);
+        SineEditResult r = editor.edit(request, Progress.stderr("edit sine", editor.scheduler(request).timesteps().length));
+        r.warnings().forEach(CliSupport::warn);
+        double secs = r.seconds();
+        RgbImage result = r.image();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("tuned", tuned.toString());
         params.put("prompt", prompt);

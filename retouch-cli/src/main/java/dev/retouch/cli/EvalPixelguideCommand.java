@@ -222,8 +222,7 @@ final class EvalPixelguideCommand implements Runnable {
     }
 
     static PixelGuide.Options defaults(Case c, boolean respaced, long seed) {
-        boolean large = PixelGuide.isLargeRoi(c.roi());
-        return new PixelGuide.Options(large ? 750 : 500, large ? 40 : 100, respaced, PixelGuide.Sampler.DDIM, seed);
+        return PixelGuide.defaults(c.roi(), null, null, respaced, PixelGuide.Sampler.DDIM, seed);
     }
 
     static RgbImage edit(PixelDiffusionModel m, PixelClassifiers pc, Case c, PixelGuide.Options o) {

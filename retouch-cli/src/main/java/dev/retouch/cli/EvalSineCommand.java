@@ -17,7 +17,7 @@ import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PromptStates;
 import dev.retouch.diffusion.schedule.SamplerKind;
-import dev.retouch.edit.sine.SineEditor;
+import dev.retouch.edit.sine.SineSampling;
 import dev.retouch.edit.sine.SineFinetune;
 import dev.retouch.edit.sine.SineModel;
 import dev.retouch.edit.sine.SineRequest;
@@ -237,11 +237,11 @@ final class EvalSineCommand implements Runnable {
         for (String prompt : EDITS) {
             SineRequest r = request(prompt, s, s, true);
             Map<String, RgbImage> outs = new LinkedHashMap<>();
-            outs.put("SINE", sample(() -> SineEditor.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
-            outs.put("SINE w/o pos (no-patches model)", sample(() -> SineEditor.edit(ld, whole, r, ddim(ld), gen(),
+            outs.put("SINE", sample(() -> SineSampling.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
+            outs.put("SINE w/o pos (no-patches model)", sample(() -> SineSampling.edit(ld, whole, r, ddim(ld), gen(),
                     LoopHooks.NONE, CliSupport::warn)));
             // paper §4.3: "without model-based guidance" samples the plain (no-patches) fine-tune alone
-            outs.put("fine-tuned only (no-patches model)", sample(() -> SineEditor.fineTunedOnly(ld, whole, r, ddim(ld), gen(),
+            outs.put("fine-tuned only (no-patches model)", sample(() -> SineSampling.fineTunedOnly(ld, whole, r, ddim(ld), gen(),
                     LoopHooks.NONE, CliSupport::warn)));
             PromptStates states = PromptStates.encode(ld, List.of(prompt), "", CliSupport::warn);
             for (double strength : new double[]{0.5, 0.8}) {
@@ -271,12 +271,12 @@ final class EvalSineCommand implements Runnable {
         String prompt = EDITS.get(0);
         for (int k : K_SWEEP) {
             SineRequest r = request(prompt, s, s, true).with(SineRequest.DEFAULT_V, k);
-            RgbImage img = sample(() -> SineEditor.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn));
+            RgbImage img = sample(() -> SineSampling.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn));
             sweeps.computeIfAbsent("K = " + k, x -> new ArrayList<>()).add(score(ld, src, img, prompt));
         }
         for (double v : V_SWEEP) {
             SineRequest r = request(prompt, s, s, true).with(v, SineRequest.DEFAULT_K);
-            RgbImage img = sample(() -> SineEditor.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn));
+            RgbImage img = sample(() -> SineSampling.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn));
             sweeps.computeIfAbsent("v = " + v, x -> new ArrayList<>()).add(score(ld, src, img, prompt));
         }
     }
@@ -292,11 +292,11 @@ final class EvalSineCommand implements Runnable {
         for (int[] size : wh) {
             String label = size[0] + "x" + size[1];
             Map<String, RgbImage> outs = new LinkedHashMap<>();
-            outs.put("with pos", sample(() -> SineEditor.edit(ld, patches, request(prompt, size[0], size[1], true),
+            outs.put("with pos", sample(() -> SineSampling.edit(ld, patches, request(prompt, size[0], size[1], true),
                     ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
-            outs.put("patch model, pos not fed", sample(() -> SineEditor.edit(ld, patches,
+            outs.put("patch model, pos not fed", sample(() -> SineSampling.edit(ld, patches,
                     request(prompt, size[0], size[1], false), ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
-            outs.put("w/o pos model", sample(() -> SineEditor.edit(ld, whole, request(prompt, size[0], size[1], false),
+            outs.put("w/o pos model", sample(() -> SineSampling.edit(ld, whole, request(prompt, size[0], size[1], false),
                     ddim(ld), gen(), LoopHooks.NONE, CliSupport::warn)));
             outs.forEach((name, img) -> {
                 Score sc = score(ld, src, img, prompt);

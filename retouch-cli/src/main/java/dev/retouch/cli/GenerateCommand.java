@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.retouch.edit.baseline.TextToImageResult;
+import dev.retouch.edit.baseline.TextToImageRequest;
+import dev.retouch.edit.baseline.TextToImageEditor;
 
 /** {@code retouch generate}: text-to-image with a latent diffusion model and classifier-free guidance. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -63,19 +66,14 @@ final class GenerateCommand implements Runnable {
         CliSupport.checkOutput(out);
         CliSupport.requireRange("--count", count, 1, 64);
         CliSupport.requireRange("--guidance", guidance, 0, 100);
-        LatentDiffusion ld = CliSupport.latentModel(model);
-        int T = ld.schedule().numTrainTimesteps();
+        TextToImageEditor editor = new TextToImageEditor(Models.store().latent(model));
+        int T = editor.model().schedule().numTrainTimesteps();
         CliSupport.requireRange("--steps", steps, 1, T);
-        Scheduler s = sampler.kind.create(ld.schedule(), steps, 0.0);
-        boolean[] truncated = {false};
-        PromptStates states = PromptStates.encode(ld, List.of(prompt), negative, w -> {
-            truncated[0] = true;
-            CliSupport.warn(w);
-        });
-        long t0 = System.nanoTime();
-        Tensor images = LatentPipelines.generate(ld, states, guidance, count, s, Tensors.generator(seed),
-                LoopHooks.progress(Progress.stderr("generate", s.timesteps().length)));
-        double secs = CliSupport.seconds(t0);
+        var request = new TextToImageRequest(prompt, negative, count, steps, guidance, sampler.kind, seed);
+        TextToImageResult r = editor.edit(request, Progress.stderr("generate",
+                editor.scheduler(request).timesteps().length));
+        r.warnings().forEach(CliSupport::warn);
+        double secs = r.seconds();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", model);
         params.put("prompt", prompt);
@@ -85,11 +83,11 @@ final class GenerateCommand implements Runnable {
         params.put("guidance", guidance);
         params.put("seed", seed);
         params.put("count", count);
-        CliSupport.writePng(out, CliSupport.sheet(images), "generate", params);
+        CliSupport.writePng(out, r.image(), "generate", params);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("out", out.toString());
         result.putAll(params);
-        result.put("truncated", truncated[0]);
+        result.put("truncated", !r.warnings().isEmpty());
         result.put("seconds", secs);
         CliSupport.print(common, result);
     }

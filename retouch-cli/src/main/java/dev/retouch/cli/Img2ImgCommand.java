@@ -21,6 +21,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.retouch.edit.baseline.Img2ImgResult;
+import dev.retouch.edit.baseline.Img2ImgRequest;
+import dev.retouch.edit.baseline.Img2ImgEditor;
 
 /** {@code retouch img2img}: text-guided SDEdit in latent space. */
 @Command(name = "img2img", mixinStandardHelpOptions = true,
@@ -77,17 +80,15 @@ final class Img2ImgCommand implements Runnable {
             throw new CliSupport.UsageError("--strength must be in (0, 1], got " + CliSupport.num(strength));
         }
         CliSupport.requireRange("--guidance", guidance, 0, 100);
-        LatentDiffusion ld = CliSupport.latentModel(model);
+        Img2ImgEditor editor = new Img2ImgEditor(Models.store().latent(model));
+        LatentDiffusion ld = editor.model();
         CliSupport.requireRange("--steps", steps, 1, ld.schedule().numTrainTimesteps());
         RgbImage input = input(ld);
-        int[] ts = LatentPipelines.strengthTimesteps(sampler.kind.create(ld.schedule(), steps, 0.0).timesteps(), strength);
-        Scheduler tail = sampler.kind.over(ld.schedule(), ts);
-        PromptStates states = PromptStates.encode(ld, List.of(prompt), negative, CliSupport::warn);
-        long t0 = System.nanoTime();
-        Tensor x = LatentPipelines.img2img(ld, CliSupport.tensor(input), states, guidance, tail,
-                Tensors.generator(seed), LoopHooks.progress(Progress.stderr("img2img", ts.length)));
-        double secs = CliSupport.seconds(t0);
-        RgbImage result = ImageTensors.fromTensor(x);
+        var request = new Img2ImgRequest(input, prompt, negative, strength, steps, guidance, sampler.kind, seed);
+        Img2ImgResult r = editor.edit(request, Progress.stderr("img2img", editor.timesteps(request).length));
+        r.warnings().forEach(CliSupport::warn);
+        double secs = r.seconds();
+        RgbImage result = r.image();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", model);
         params.put("image", image.toString());

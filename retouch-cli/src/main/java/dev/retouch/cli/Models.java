@@ -1,6 +1,6 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.RetouchException;
+import dev.retouch.edit.ModelStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,36 +16,29 @@ final class Models {
         return (home != null ? Path.of(home) : Path.of("")).toAbsolutePath().resolve("models");
     }
 
+    private static volatile ModelStore store;
+
+    /** The store over the shipped models (names resolve there; paths to directories work anywhere). */
+    static ModelStore store() {
+        ModelStore s = store;
+        if (s == null || !s.roots().get(0).equals(shippedRoot().normalize())) {
+            s = ModelStore.of(shippedRoot());
+            store = s;
+        }
+        return s;
+    }
+
     /** An effect: a directory, or the name of a shipped effect under {@code models/effects/}. */
     static Path resolveEffect(String nameOrPath) {
-        Path asPath = Path.of(nameOrPath);
-        if (Files.isDirectory(asPath)) {
-            return asPath;
-        }
-        Path shipped = shippedRoot().resolve("effects").resolve(nameOrPath);
-        if (!nameOrPath.contains("/") && Files.isDirectory(shipped)) {
-            return shipped;
-        }
-        throw new RetouchException("effect '" + nameOrPath + "' not found: not a directory, and not a shipped effect in "
-                + shippedRoot().resolve("effects"));
+        return store().resolveEffect(nameOrPath);
     }
 
     static Path resolve(String nameOrPath) {
-        Path asPath = Path.of(nameOrPath);
-        if (Files.isDirectory(asPath)) {
-            return asPath;
-        }
-        Path shipped = shippedRoot().resolve(nameOrPath);
-        if (!nameOrPath.contains("/") && Files.isDirectory(shipped)) {
-            return shipped;
-        }
-        throw new RetouchException("model '" + nameOrPath + "' not found: not a directory, and not a shipped model in "
-                + shippedRoot());
+        return store().resolve(nameOrPath);
     }
 
     /** Whether the model directory holds a latent diffusion model (else a pixel model is expected). */
     static boolean isLatent(Path dir) {
-        return "latent-diffusion".equals(dev.retouch.core.io.ModelDirectory.open(dir).configTree().path("type")
-                .asText());
+        return "latent-diffusion".equals(ModelStore.kind(dir));
     }
 }

@@ -57,8 +57,7 @@ final class PixelguideDemo implements DemoSection {
                                   LabelMap original, ScriptedEdits.Edit e, long seed) {
         LabelMap target = MapEdit.apply(original, e.ops());
         var roi = Roi.of(original, target);
-        boolean large = PixelGuide.isLargeRoi(roi);
-        var o = new PixelGuide.Options(large ? 750 : 500, large ? 40 : 100, true, PixelGuide.Sampler.DDIM, seed);
+        var o = PixelGuide.defaults(roi, null, null, true, PixelGuide.Sampler.DDIM, seed);
         long t0 = System.nanoTime();
         RgbImage out = ImageTensors.fromTensor(PixelGuide.edit(m, pc, ImageTensors.toTensor(img), original, target, o,
                 null).image());

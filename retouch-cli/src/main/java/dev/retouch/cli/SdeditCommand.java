@@ -1,13 +1,12 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.progress.Progress;
-import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
-import dev.retouch.diffusion.pipeline.LoopHooks;
-import dev.retouch.diffusion.pipeline.PixelPipelines;
+import dev.retouch.edit.baseline.SdeditEditor;
+import dev.retouch.edit.baseline.SdeditRequest;
+import dev.retouch.edit.baseline.SdeditResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,15 +47,14 @@ final class SdeditCommand implements Runnable {
         common.apply();
         CliSupport.checkOutput(out);
         CliSupport.requireRange("--strength", strength, 0, 1);
-        PixelDiffusionModel m = pixelModel.load();
+        SdeditEditor editor = new SdeditEditor(Models.store().pixel(pixelModel.name));
+        PixelDiffusionModel m = editor.model();
         CliSupport.requireRange("--steps", steps, 1, m.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
-        long t0 = System.nanoTime();
-        int run = (int) Math.floor(steps * strength);
-        var x = PixelPipelines.sdedit(m, CliSupport.tensor(input), strength, steps, Tensors.generator(seed),
-                LoopHooks.progress(Progress.stderr("sdedit", Math.max(1, run))));
-        double secs = CliSupport.seconds(t0);
-        RgbImage result = ImageTensors.fromTensor(x);
+        SdeditRequest request = new SdeditRequest(input, strength, steps, seed);
+        SdeditResult r = editor.edit(request, Progress.stderr("sdedit", Math.max(1, request.runSteps())));
+        double secs = r.seconds();
+        RgbImage result = r.image();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", pixelModel.name);
         params.put("image", image.toString());

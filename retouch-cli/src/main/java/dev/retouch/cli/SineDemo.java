@@ -8,7 +8,7 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.schedule.SamplerKind;
-import dev.retouch.edit.sine.SineEditor;
+import dev.retouch.edit.sine.SineSampling;
 import dev.retouch.edit.sine.SineFinetune;
 import dev.retouch.edit.sine.SineModel;
 import dev.retouch.edit.sine.SineRequest;
@@ -71,7 +71,7 @@ final class SineDemo implements DemoSection {
             for (int w : new int[]{s, s * 3 / 2}) {
                 SineRequest r = new SineRequest(prompt, SineRequest.DEFAULT_V, SineRequest.DEFAULT_K,
                         SineRequest.DEFAULT_GUIDANCE, w / ld.sizeMultiple() * ld.sizeMultiple(), s, true);
-                shown.add(ImageTensors.fromTensor(SineEditor.edit(ld, model, r,
+                shown.add(ImageTensors.fromTensor(SineSampling.edit(ld, model, r,
                         SamplerKind.DDIM.create(ld.schedule(), steps, 0.0), Tensors.generator(seed), LoopHooks.NONE,
                         CliSupport::warn)));
                 caps.add(prompt + " " + r.width() + "x" + r.height());

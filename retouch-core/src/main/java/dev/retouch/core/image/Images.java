@@ -52,6 +52,14 @@ public final class Images {
         return toRgb(ImageDecoder.decode(file, maxPixels, -1, -1), file.toString(), 1f);
     }
 
+    /** The largest image {@link #read(Path)} accepts: 4096×4096 pixels. */
+    public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
+
+    /** {@link #read(Path, long)} up to {@link #DEFAULT_MAX_PIXELS}. */
+    public static RgbImage read(Path file) {
+        return read(file, DEFAULT_MAX_PIXELS);
+    }
+
     /**
      * Decodes PNG or JPEG bytes (e.g. an archive entry) as RGB composited on white; {@code source} names the bytes
      * in error messages. Same checks as {@link #read}.
@@ -77,6 +85,11 @@ public final class Images {
             values[i] = luma >= 0.5f ? 1f : 0f;
         }
         return new Mask(width, height, values);
+    }
+
+    /** Writes an 8-bit RGB PNG without text chunks (see {@link #writePng(Path, RgbImage, Map)}). */
+    public static void writePng(Path file, RgbImage image) {
+        writePng(file, image, Map.of());
     }
 
     /**

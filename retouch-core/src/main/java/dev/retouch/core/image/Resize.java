@@ -27,6 +27,18 @@ public final class Resize {
         return resize(image, width, height, Resize::bilinearTaps);
     }
 
+    /**
+     * The image at size×size, as every editor takes its input: unchanged when it already is; exact area averaging
+     * when both sides shrink; bilinear otherwise (enlarging, or a side below the size).
+     */
+    public static RgbImage square(RgbImage image, int size) {
+        if (image.width() == size && image.height() == size) {
+            return image;
+        }
+        boolean shrink = image.width() >= size && image.height() >= size;
+        return shrink ? area(image, size, size) : bilinear(image, size, size);
+    }
+
     /** Nearest neighbour as torch's {@code nearest} mode. */
     public static RgbImage nearest(RgbImage image, int width, int height) {
         return resize(image, width, height, Resize::nearestTaps);

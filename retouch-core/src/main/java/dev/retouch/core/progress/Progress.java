@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public final class Progress implements StepListener {
     private final String label;
-    private final long total;
+    private long total;
     private final PrintStream out;
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
@@ -28,7 +28,7 @@ public final class Progress implements StepListener {
         this.done = startStep;
     }
 
-    /** A bar on stderr, redrawn in place when a console is attached. */
+    /** A bar on stderr, redrawn in place when a console is attached; total ≤ 0 takes the total the run reports. */
     public static Progress stderr(String label, long total) {
         return new Progress(label, total, System.err, System.console() != null, 0);
     }
@@ -40,6 +40,9 @@ public final class Progress implements StepListener {
 
     @Override
     public boolean onStep(long step, long totalSteps, double metric) {
+        if (total <= 0) {
+            total = totalSteps;
+        }
         done = step;
         long now = System.nanoTime();
         boolean last = step >= total;

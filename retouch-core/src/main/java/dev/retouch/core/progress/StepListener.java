@@ -6,6 +6,9 @@ package dev.retouch.core.progress;
  */
 @FunctionalInterface
 public interface StepListener {
+    /** Listens to nothing and never cancels. */
+    StepListener NONE = (step, total, metric) -> true;
+
     /**
      * @param step   steps done so far (1-based)
      * @param total  steps in all

@@ -1,6 +1,6 @@
 package dev.retouch.diffusion.pipeline;
 
-import dev.retouch.core.RetouchException;
+import dev.retouch.core.progress.CancelledException;
 import dev.retouch.diffusion.schedule.Scheduler;
 import dev.retouch.diffusion.schedule.SchedulerState;
 import dev.retouch.diffusion.schedule.StepResult;
@@ -22,14 +22,15 @@ public final class DenoiseLoop {
      * Runs the scheduler's timesteps from {@code xStart}.
      *
      * @param gen noise for stochastic schedulers (may be null for deterministic ones)
-     * @return the final sample (owned by the caller)
-     * @throws RetouchException when the listener cancels the run
+     * @return the final sample: it belongs to the caller's innermost pointer scope, like any tensor made there
+     *         (with no scope open, to the caller: freed by {@code Tensors.release} or the garbage collector)
+     * @throws CancelledException when the listener cancels the run (after releasing what the run held)
      */
     public static Tensor run(Denoiser model, Scheduler scheduler, Tensor xStart, Generator gen, LoopHooks hooks) {
         int[] ts = scheduler.timesteps();
-        SchedulerState state = scheduler.newState(gen);
         Tensor x = xStart;
-        try (NoGradGuard ignored = new NoGradGuard()) {
+        boolean done = false;
+        try (SchedulerState state = scheduler.newState(gen); NoGradGuard ignored = new NoGradGuard()) {
             for (int i = 0; i < ts.length; i++) {
                 int t = ts[i];
                 int tNext = i + 1 < ts.length ? ts[i + 1] : -1;
@@ -49,9 +50,19 @@ public final class DenoiseLoop {
                 }
                 x = next;
                 if (hooks.listener() != null && !hooks.listener().onStep(i + 1, ts.length, Double.NaN)) {
-                    throw new RetouchException("cancelled after step " + (i + 1) + " of " + ts.length);
+                    throw new CancelledException(i + 1, ts.length);
                 }
             }
+            done = true;
+        } finally {
+            if (!done && x != xStart) {
+                x.releaseReference(); // a failed or cancelled run leaves nothing behind (the history: state.close)
+            }
+        }
+        PointerScope outer = PointerScope.getInnerScope();
+        if (x != xStart && outer != null) {
+            outer.attach(x);      // the result belongs to the caller's scope, like any tensor made there
+            x.releaseReference(); // ... which now holds the only reference
         }
         return x;
     }

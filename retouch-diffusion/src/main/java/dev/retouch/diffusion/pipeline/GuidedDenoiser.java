@@ -41,7 +41,8 @@ public final class GuidedDenoiser implements Denoiser {
         for (int j : needed) {
             used.add(contexts.get(j));
         }
-        this.context = Tensors.keep(needed.length == 1 ? used.get(0) : Tensors.cat(0, used.toArray(Tensor[]::new)));
+        // a per-run object: the context belongs to the scope the run is in (no extra reference, nothing to release)
+        this.context = needed.length == 1 ? used.get(0) : Tensors.cat(0, used.toArray(Tensor[]::new));
     }
 
     /** Classifier-free guidance: ε_u + g·(ε_c − ε_u), with {@code unconditional} and {@code conditional} (B, M, D). */

@@ -44,4 +44,10 @@ final class MultistepState extends SchedulerState {
         throw new IllegalArgumentException(scheduler.getClass().getSimpleName()
                 + " needs the state from its own newState(), got a " + state.getClass().getSimpleName());
     }
+
+    @Override
+    public void close() {
+        remember(null, -1);
+        super.close();
+    }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * The mutable part of one sampling run: the position in the timestep list and the run's generator. Never shared
  * between runs or threads. Multistep schedulers keep their history in a subclass.
  */
-public class SchedulerState {
+public class SchedulerState implements AutoCloseable {
     private final int[] timesteps;
     private final Generator generator;
     private int index;
@@ -40,5 +40,11 @@ public class SchedulerState {
         }
         index++;
         return index < timesteps.length ? timesteps[index] : end;
+    }
+
+    /** Releases whatever the run kept between steps (multistep history); the state is finished afterwards. */
+    @Override
+    public void close() {
+        index = timesteps.length;
     }
 }

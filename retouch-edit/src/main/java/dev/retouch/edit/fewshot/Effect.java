@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.nn.Module;
+import dev.retouch.core.progress.StepListener;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.data.pairs.ImagePair;
 import dev.retouch.data.pairs.PairFolder;
@@ -46,8 +48,8 @@ public final class Effect {
         int size = config.imageSize();
         this.config = config;
         this.network = network;
-        this.pairs = pairs.stream().map(p -> new ImagePair(p.name(), eightBit(PairTensors.fit(p.before(), size)),
-                eightBit(PairTensors.fit(p.after(), size)))).toList();
+        this.pairs = pairs.stream().map(p -> new ImagePair(p.name(), eightBit(Resize.square(p.before(), size)),
+                eightBit(Resize.square(p.after(), size)))).toList();
         this.tensors = PairTensors.of(this.pairs, size);
     }
 
@@ -92,27 +94,42 @@ public final class Effect {
 
     /** x (B, 3, S, S) in [−1, 1] → the edited images and the sources drawn; {@code gen} draws sources and noise. */
     public FewshotSampler.Sampled apply(Tensor x, SamplingConfig sampling, Generator gen) {
-        network.eval();
+        return apply(x, sampling, gen, null);
+    }
+
+    /** {@link #apply(Tensor, SamplingConfig, Generator)}, telling {@code listener} after every sampling step. */
+    public FewshotSampler.Sampled apply(Tensor x, SamplingConfig sampling, Generator gen, StepListener listener) {
+        if (network.isTraining()) {
+            network.eval(); // after training; a loaded effect is in eval mode already (no write: shared across threads)
+        }
         return switch (config.variant()) {
             case PIX2PIX -> {
                 try (var ignored = new org.bytedeco.pytorch.NoGradGuard()) {
                     yield new FewshotSampler.Sampled(((DirectRegressor) network).forward(x), new int[(int) x.size(0)][0]);
                 }
             }
-            case NN, ONE -> FewshotSampler.edit((FewshotModel) network, x, tensors, sampling, gen);
+            case NN, ONE -> FewshotSampler.edit((FewshotModel) network, x, tensors, sampling, gen, listener);
         };
     }
 
     /** Edits one image (resized to the effect's size): the result, the source pairs of each chain, the time. */
     public FewshotResult edit(FewshotRequest request) {
+        return edit(request, null);
+    }
+
+    /** {@link #edit(FewshotRequest)}, telling {@code listener} after every sampling step (it may cancel). */
+    public FewshotResult edit(FewshotRequest request, StepListener listener) {
         long t0 = System.nanoTime();
         SamplingConfig sampling = request.sampling() != null ? request.sampling() : config.sampling();
+        Generator gen = Tensors.generator(request.seed()); // kept: released below
         try (PointerScope ignored = new PointerScope()) {
-            Tensor x = ImageTensors.toTensor(PairTensors.fit(request.image(), config.imageSize()));
-            FewshotSampler.Sampled s = apply(x, sampling, Tensors.generator(request.seed()));
+            Tensor x = ImageTensors.toTensor(Resize.square(request.image(), config.imageSize()));
+            FewshotSampler.Sampled s = apply(x, sampling, gen, listener);
             List<List<String>> sources = java.util.Arrays.stream(s.sources())
                     .map(row -> java.util.Arrays.stream(row).mapToObj(i -> pairs.get(i).name()).toList()).toList();
             return new FewshotResult(ImageTensors.fromTensor(s.image()), sources, (System.nanoTime() - t0) / 1e9);
+        } finally {
+            Tensors.release(gen);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.retouch.edit.fewshot;
 
 import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.EditRegions;
 import dev.retouch.core.metrics.FrechetDistance;
@@ -88,8 +89,8 @@ public final class FewshotEvaluation {
         return k -> {
             try (org.bytedeco.javacpp.PointerScope ignored = new org.bytedeco.javacpp.PointerScope()) {
                 ImagePair p = pairs.get(k);
-                Tensor x = ImageTensors.toTensor(PairTensors.fit(p.before(), size));
-                Tensor y = ImageTensors.toTensor(PairTensors.fit(p.after(), size));
+                Tensor x = ImageTensors.toTensor(Resize.square(p.before(), size));
+                Tensor y = ImageTensors.toTensor(Resize.square(p.after(), size));
                 return ImageTensors.fromTensor(FewshotSampler.reconstructTarget(model, x, y));
             }
         };

@@ -1,6 +1,7 @@
 package dev.retouch.edit.fewshot;
 
 import dev.retouch.core.image.RgbImage;
+import dev.retouch.edit.EditRequest;
 
 import java.util.Objects;
 
@@ -11,8 +12,17 @@ import java.util.Objects;
  * @param seed     seeds the draw of the source pairs and every noise
  * @param sampling the sampling to use, or null for the effect's own
  */
-public record FewshotRequest(RgbImage image, long seed, SamplingConfig sampling) {
+public record FewshotRequest(RgbImage image, long seed, SamplingConfig sampling) implements EditRequest {
     public FewshotRequest {
         Objects.requireNonNull(image, "image");
+    }
+
+    /** The image with the effect's own sampling and seed 0. */
+    public static FewshotRequest of(RgbImage image) {
+        return new FewshotRequest(image, 0, null);
+    }
+
+    public FewshotRequest withSeed(long s) {
+        return new FewshotRequest(image, s, sampling);
     }
 }

@@ -1,6 +1,7 @@
 package dev.retouch.edit.fewshot;
 
 import dev.retouch.core.image.RgbImage;
+import dev.retouch.edit.EditResult;
 
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  *                one-to-one and pix2pix variants)
  * @param seconds wall time of the edit
  */
-public record FewshotResult(RgbImage image, List<List<String>> sources, double seconds) {
+public record FewshotResult(RgbImage image, List<List<String>> sources, double seconds) implements EditResult {
     public FewshotResult {
         sources = List.copyOf(sources);
     }

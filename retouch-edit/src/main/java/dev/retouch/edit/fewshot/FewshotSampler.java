@@ -1,5 +1,6 @@
 package dev.retouch.edit.fewshot;
 
+import dev.retouch.core.progress.StepListener;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.pipeline.DenoiseLoop;
 import dev.retouch.diffusion.pipeline.LoopHooks;
@@ -39,6 +40,12 @@ public final class FewshotSampler {
 
     /** x_j (B, 3, H, W) in [−1, 1] → ŷ_j (B, 3, H, W) and the sources drawn. */
     public static Sampled edit(FewshotModel model, Tensor xj, PairTensors pairs, SamplingConfig sampling, Generator gen) {
+        return edit(model, xj, pairs, sampling, gen, null);
+    }
+
+    /** {@link #edit(FewshotModel, Tensor, PairTensors, SamplingConfig, Generator)}, telling {@code listener}. */
+    public static Sampled edit(FewshotModel model, Tensor xj, PairTensors pairs, SamplingConfig sampling, Generator gen,
+                               StepListener listener) {
         try (NoGradGuard ignored = new NoGradGuard()) {
             long b = xj.size(0);
             int k = sampling.ensemble();
@@ -50,7 +57,7 @@ public final class FewshotSampler {
             Tensor start = model.schedule().addNoise(src.latents(), Tensors.randn(gen, Tensors.shape(src.latents())), ts[0]);
             int s = src.images().size();
             Tensor z = DenoiseLoop.run((zt, t) -> model.predict(zt, timestep(t, zt.size(0)), cond).repeat(1, s, 1, 1),
-                    ddim, start, gen, LoopHooks.NONE);
+                    ddim, start, gen, LoopHooks.progress(listener));
             long c = model.config().autoencoder().latentChannels();
             Tensor y = model.decode(z.narrow(1, 0, c), cond, gen);         // (k·B, 3, H, W)
             Tensor mean = y.reshape(k, b, y.size(1), y.size(2), y.size(3)).mean(new long[]{0}, false,

@@ -20,18 +20,9 @@ public record PairTensors(Tensor x, Tensor y) {
     }
 
     public static PairTensors of(List<ImagePair> pairs, int size) {
-        List<RgbImage> before = pairs.stream().map(p -> fit(p.before(), size)).toList();
-        List<RgbImage> after = pairs.stream().map(p -> fit(p.after(), size)).toList();
+        List<RgbImage> before = pairs.stream().map(p -> Resize.square(p.before(), size)).toList();
+        List<RgbImage> after = pairs.stream().map(p -> Resize.square(p.after(), size)).toList();
         return new PairTensors(ImageTensors.toTensor(before), ImageTensors.toTensor(after));
-    }
-
-    /** The image at size×size: unchanged, area-averaged when both sides shrink, else bilinear. */
-    public static RgbImage fit(RgbImage image, int size) {
-        if (image.width() == size && image.height() == size) {
-            return image;
-        }
-        boolean shrink = image.width() >= size && image.height() >= size;
-        return shrink ? Resize.area(image, size, size) : Resize.bilinear(image, size, size);
     }
 
     public int count() {

@@ -67,8 +67,9 @@ public final class PixelClassifiers {
      * rim) each grow into a 7×7 block of the dilated ROI and make ROIs far larger than the edited part.
      */
     public LabelMap segment(PixelDiffusionModel model, Tensor x0, long seed) {
+        Generator gen = Tensors.generator(seed); // kept: released below
         try (PointerScope ignored = new PointerScope()) {
-            Tensor arg = torch.argmax(logits(model, x0, 0, Tensors.generator(seed)), new org.bytedeco.pytorch.LongOptional(1), false);
+            Tensor arg = torch.argmax(logits(model, x0, 0, gen), new org.bytedeco.pytorch.LongOptional(1), false);
             long[] v = new long[(int) arg.numel()];
             new org.bytedeco.javacpp.LongPointer(arg.contiguous().data_ptr()).get(v);
             byte[] c = new byte[v.length];
@@ -76,6 +77,8 @@ public final class PixelClassifiers {
                 c[i] = (byte) v[i];
             }
             return new LabelMap(config.imageSize(), config.imageSize(), c).despeckle();
+        } finally {
+            Tensors.release(gen);
         }
     }
 

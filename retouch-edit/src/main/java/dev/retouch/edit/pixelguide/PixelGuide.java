@@ -76,6 +76,16 @@ public final class PixelGuide {
         return roi.count() > 5000.0 * roi.width() * roi.height() / (256.0 * 256.0);
     }
 
+    /**
+     * The paper's defaults for an ROI (§4.4): (t₀, s) = (750, 40) for a large ROI, (500, 100) for a small one;
+     * {@code t0} or {@code scale} when given instead.
+     */
+    public static Options defaults(Mask roi, Integer t0, Double scale, boolean respaced, Sampler sampler, long seed) {
+        boolean large = isLargeRoi(roi);
+        return new Options(t0 != null ? t0 : large ? 750 : 500, scale != null ? scale : large ? 40 : 100, respaced,
+                sampler, seed);
+    }
+
     /** Timesteps that get a classifier: the 50-step grid up to {@link #MAX_T0}, and 0, ascending. */
     public static List<Integer> classifierTimesteps(NoiseSchedule schedule) {
         int[] grid = Timesteps.spaced(RESPACED_STEPS, schedule.numTrainTimesteps(), TimestepSpacing.LEADING);
@@ -104,14 +114,19 @@ public final class PixelGuide {
                 LoopHooks.NONE);
         Tensor roiT = ImageTensors.toTensor(roi);                          // (1, 1, S, S)
         Tensor targetT = labels(target);                                   // (1, S, S)
-        Generator gen = Tensors.generator(o.seed());
-        Scheduler sampler = o.sampler() == Sampler.DDIM ? new DDIMScheduler(schedule, ts, 0.0)
-                : new DDPMScheduler(schedule, ts, VarianceType.FIXED_SMALL);
-        Denoiser guided = (x, t) -> guidedEps(model, pc, own, ts, o, roiT, targetT, x, t);
-        LoopHooks hooks = new LoopHooks(null, (xNext, tNext) -> blend(schedule, x0, xNext, roiT, tNext, gen), listener);
-        Tensor x = DenoiseLoop.run(guided, sampler, xT, gen, hooks);
-        return new Result(x.clamp(new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)),
-                new org.bytedeco.pytorch.ScalarOptional(Tensors.s(1))), roi, ts);
+        Generator gen = Tensors.generator(o.seed()); // kept: released below
+        try {
+            Scheduler sampler = o.sampler() == Sampler.DDIM ? new DDIMScheduler(schedule, ts, 0.0)
+                    : new DDPMScheduler(schedule, ts, VarianceType.FIXED_SMALL);
+            Denoiser guided = (x, t) -> guidedEps(model, pc, own, ts, o, roiT, targetT, x, t);
+            LoopHooks hooks = new LoopHooks(null, (xNext, tNext) -> blend(schedule, x0, xNext, roiT, tNext, gen),
+                    listener);
+            Tensor x = DenoiseLoop.run(guided, sampler, xT, gen, hooks);
+            return new Result(x.clamp(new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)),
+                    new org.bytedeco.pytorch.ScalarOptional(Tensors.s(1))), roi, ts);
+        } finally {
+            Tensors.release(gen);
+        }
     }
 
     /** The model as an ε-predictor ({@code own}: the model's schedule, which knows what its outputs are). */

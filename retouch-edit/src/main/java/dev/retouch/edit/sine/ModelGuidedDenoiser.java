@@ -47,9 +47,10 @@ public final class ModelGuidedDenoiser implements Denoiser {
         }
         this.pretrained = pretrained;
         this.fineTuned = fineTuned;
-        this.preContext = Tensors.keep(Tensors.cat(0, unconditional, edit));
-        this.tunedContext = Tensors.keep(tuned);
-        this.positional = positional == null ? null : Tensors.keep(positional);
+        // a per-run object: its tensors belong to the scope the run is in (no extra references)
+        this.preContext = Tensors.cat(0, unconditional, edit);
+        this.tunedContext = tuned;
+        this.positional = positional;
         this.w = w;
         this.v = v;
         this.k = k;

@@ -1,81 +1,79 @@
 package dev.retouch.edit.sine;
 
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.progress.StepListener;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
-import dev.retouch.diffusion.pipeline.DenoiseLoop;
-import dev.retouch.diffusion.pipeline.Denoiser;
 import dev.retouch.diffusion.pipeline.LoopHooks;
-import dev.retouch.diffusion.pipeline.PixelPipelines;
+import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.diffusion.schedule.Scheduler;
+import dev.retouch.edit.Editor;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
-/**
- * Sampling with a fine-tuned SINE model: random latent noise of the requested size (editing starts from noise, not
- * from an inversion, as the official code does), the {@link ModelGuidedDenoiser} loop, decode. Also the paper's
- * "w/o guidance" baseline: the fine-tuned model alone with ordinary classifier-free guidance.
- */
-public final class SineEditor {
-    private SineEditor() {
-    }
+/** SINE (paper 001) behind the editor contract: a fine-tuned model and its pretrained base, sampled with Eq. 3. */
+public final class SineEditor implements Editor<SineEditRequest, SineEditResult> {
+    private final LatentDiffusion base;
+    private final SineModel tuned;
 
-    /** Fails when {@code r} does not fit {@code base}: K above T, or sides not multiples of its size multiple. */
-    public static void check(LatentDiffusion base, SineRequest r) {
-        int t = base.schedule().numTrainTimesteps();
-        if (r.k() > t) {
-            throw new IllegalArgumentException("K must be in [0, " + t + "] (T = " + t + "), got " + r.k());
-        }
-        int m = base.sizeMultiple();
-        if (r.width() % m != 0 || r.height() % m != 0) {
-            throw new IllegalArgumentException("output size " + r.width() + "x" + r.height() + " must have sides that "
-                    + "are multiples of " + m + " pixels for this model");
-        }
-    }
-
-    /** The edited image (1, 3, height, width) in [−1, 1]. */
-    public static Tensor edit(LatentDiffusion base, SineModel tuned, SineRequest r, Scheduler scheduler,
-                              Generator gen, LoopHooks hooks, Consumer<String> warnings) {
-        check(base, r);
+    /** @throws RetouchException when the fine-tuned UNet does not have the base's structure */
+    public SineEditor(LatentDiffusion base, SineModel tuned) {
         tuned.checkBase(base, "sine model");
-        Tensor states = base.textStates(List.of("", r.prompt(), tuned.config().prompt()), warnings); // (3, M, D)
-        int f = base.vaeFactor();
-        int h = r.height() / f;
-        int w = r.width() / f;
-        ModelGuidedDenoiser d = new ModelGuidedDenoiser(base.unet(), tuned.unet(), states.narrow(0, 0, 1),
-                states.narrow(0, 1, 1), states.narrow(0, 2, 1), tuned.positional(h, w, r.positional()), r.guidance(),
-                r.v(), r.k());
-        return run(base, d, h, w, scheduler, gen, hooks);
+        this.base = base;
+        this.tuned = tuned;
     }
 
-    /**
-     * The fine-tuned model alone (no model guidance): ε̂(∅) + w·(ε̂(c) − ε̂(∅)) with the edit prompt c, both branches
-     * from the fine-tuned model (with its positional embedding when asked).
-     */
-    public static Tensor fineTunedOnly(LatentDiffusion base, SineModel tuned, SineRequest r, Scheduler scheduler,
-                                       Generator gen, LoopHooks hooks, Consumer<String> warnings) {
-        check(base, r);
-        Tensor states = Tensors.keep(base.textStates(List.of("", r.prompt()), warnings)); // (2, M, D) ∅, c
-        int f = base.vaeFactor();
-        int h = r.height() / f;
-        int w = r.width() / f;
-        Tensor pe = tuned.positional(h, w, r.positional());
-        Tensor pos = pe == null ? null : Tensors.keep(pe);
-        double g = r.guidance();
-        Denoiser d = (x, t) -> {
-            Tensor out = tuned.unet().forward(x.repeat(2, 1, 1, 1), PixelPipelines.timestepTensor(t, 2),
-                    states, pos);
-            Tensor u = out.narrow(0, 0, 1);
-            return u.add(out.narrow(0, 1, 1).sub(u).mul(Tensors.s(g)));
-        };
-        return run(base, d, h, w, scheduler, gen, hooks);
+    @Override
+    public String method() {
+        return "sine";
     }
 
-    private static Tensor run(LatentDiffusion base, Denoiser d, int h, int w, Scheduler scheduler, Generator gen,
-                              LoopHooks hooks) {
-        Tensor zT = Tensors.randn(gen, 1, base.model().latentChannels(), h, w); // (1, C, h, w)
-        return base.decode(DenoiseLoop.run(d, scheduler, zT, gen, hooks));
+    public LatentDiffusion base() {
+        return base;
+    }
+
+    public SineModel tuned() {
+        return tuned;
+    }
+
+    /** The defaults for {@code prompt}: v = 0.7, K = 400, w = 5, the model's image size, 25 DDIM steps, seed 0. */
+    public SineEditRequest request(String prompt) {
+        int s = base.imageSize();
+        return new SineEditRequest(new SineRequest(prompt, SineRequest.DEFAULT_V, SineRequest.DEFAULT_K,
+                SineRequest.DEFAULT_GUIDANCE, s, s, true), SineEditRequest.DEFAULT_STEPS, SamplerKind.DDIM, 0, false);
+    }
+
+    /** The sampler of the request over the base's schedule. */
+    public Scheduler scheduler(SineEditRequest r) {
+        int T = base.schedule().numTrainTimesteps();
+        if (r.steps() > T) {
+            throw new RetouchException("steps must be in [1, " + T + "] for this model, got " + r.steps());
+        }
+        return r.sampler().create(base.schedule(), r.steps(), 0.0);
+    }
+
+    @Override
+    public SineEditResult edit(SineEditRequest r, StepListener listener) {
+        SineSampling.check(base, r.sine());
+        Scheduler scheduler = scheduler(r);
+        long start = System.nanoTime();
+        List<String> warnings = new ArrayList<>();
+        Generator gen = Tensors.generator(r.seed()); // owned here (kept), released below
+        try (PointerScope ignored = new PointerScope()) {
+            LoopHooks hooks = LoopHooks.progress(listener);
+            Tensor x = r.fineTunedOnly()
+                    ? SineSampling.fineTunedOnly(base, tuned, r.sine(), scheduler, gen, hooks,
+                    warnings::add)
+                    : SineSampling.edit(base, tuned, r.sine(), scheduler, gen, hooks,
+                    warnings::add);
+            return new SineEditResult(ImageTensors.fromTensor(x), warnings, (System.nanoTime() - start) / 1e9);
+        } finally {
+            Tensors.release(gen);
+        }
     }
 }

@@ -40,7 +40,7 @@
  * encoded every step) and 0.20 s without, i.e. about 3.3 and 1 minutes. (5) The model directory stores the whole fine-tuned UNet in
  * fp16: a difference to the base would be the same size in fp16, since fine-tuning moves every weight. The config
  * names the base model by a path relative to the directory, the class word, the variant, the grid and a format
- * version. (6) "Fine-tuned model alone" ({@link dev.retouch.edit.sine.SineEditor#fineTunedOnly}) is the paper's
+ * version. (6) "Fine-tuned model alone" ({@link dev.retouch.edit.sine.SineSampling#fineTunedOnly}) is the paper's
  * "w/o guidance": ordinary classifier-free guidance with both branches from ε̂_θ and the edit prompt.
  */
 package dev.retouch.edit.sine;

@@ -11,14 +11,14 @@ import java.util.Random;
  * Synthetic pairs of a known effect: a yellow disk at a random place and size on white, and the same disk turned
  * brown (only the disk changes, like a skin-tone edit). Values on the 8-bit grid, so PNG round trips are exact.
  */
-final class FewshotFixtures {
+public final class FewshotFixtures {
     static final float[] YELLOW = {255 / 255f, 204 / 255f, 77 / 255f};
     static final float[] BROWN = {112 / 255f, 72 / 255f, 48 / 255f};
 
     private FewshotFixtures() {
     }
 
-    static List<ImagePair> disks(int count, int size, long seed) {
+    public static List<ImagePair> disks(int count, int size, long seed) {
         Random r = new Random(seed);
         List<ImagePair> pairs = new ArrayList<>();
         for (int k = 0; k < count; k++) {

@@ -1,0 +1,35 @@
+package dev.retouch.edit.sine;
+
+import dev.retouch.core.RetouchException;
+import dev.retouch.diffusion.schedule.SamplerKind;
+import dev.retouch.edit.EditRequest;
+
+import java.util.Objects;
+
+/**
+ * One SINE sample: the method's options ({@link SineRequest}: prompt, v, K, w, size, positional embedding), the
+ * sampler and its steps, and the seed of the starting noise.
+ *
+ * @param fineTunedOnly the paper's "w/o guidance" baseline instead of SINE: classifier-free guidance with both
+ *                      branches from the fine-tuned model
+ */
+public record SineEditRequest(SineRequest sine, int steps, SamplerKind sampler, long seed, boolean fineTunedOnly)
+        implements EditRequest {
+    public static final int DEFAULT_STEPS = 25;
+
+    public SineEditRequest {
+        Objects.requireNonNull(sine, "sine options");
+        Objects.requireNonNull(sampler, "sampler");
+        if (steps < 1) {
+            throw new RetouchException("steps must be >= 1, got " + steps);
+        }
+    }
+
+    public SineEditRequest withSeed(long s) {
+        return new SineEditRequest(sine, steps, sampler, s, fineTunedOnly);
+    }
+
+    public SineEditRequest withSine(SineRequest options) {
+        return new SineEditRequest(options, steps, sampler, seed, fineTunedOnly);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.retouch.edit.sine;
+
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.edit.EditResult;
+
+import java.util.List;
+
+/**
+ * @param image    the edited image at the requested size
+ * @param warnings what the text encoder reported (e.g. a prompt truncated to its context)
+ */
+public record SineEditResult(RgbImage image, List<String> warnings, double seconds) implements EditResult {
+    public SineEditResult {
+        warnings = List.copyOf(warnings);
+    }
+}
