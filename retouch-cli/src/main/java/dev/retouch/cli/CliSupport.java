@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.report.HtmlReport;
+
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.Images;
@@ -130,7 +132,7 @@ final class CliSupport {
     }
 
     static String fmt(double v) {
-        return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.4f", v);
+        return HtmlReport.fmt(v);
     }
 
     /** Creates a directory and its parents, or fails with one clear message. */

@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.report.HtmlReport;
+
 import dev.retouch.core.RetouchException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.report.HtmlReport;
+
 import java.nio.file.Path;
 import java.util.List;
 

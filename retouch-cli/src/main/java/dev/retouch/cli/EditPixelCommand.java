@@ -1,14 +1,12 @@
 package dev.retouch.cli;
 
 import dev.retouch.core.RetouchException;
-import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.edit.pixelguide.LabelMap;
-import dev.retouch.edit.pixelguide.MapEdit;
 import dev.retouch.edit.pixelguide.PixelClassifiers;
 import dev.retouch.edit.pixelguide.PixelGuide;
 import picocli.CommandLine.ArgGroup;

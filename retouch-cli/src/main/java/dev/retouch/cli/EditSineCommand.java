@@ -1,14 +1,9 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.progress.Progress;
-import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
-import dev.retouch.diffusion.pipeline.LoopHooks;
-import dev.retouch.diffusion.schedule.Scheduler;
 import dev.retouch.edit.sine.SineRequest;
-import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

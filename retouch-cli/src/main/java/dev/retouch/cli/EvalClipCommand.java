@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.report.HtmlReport;
+
 import dev.retouch.core.io.AtomicFiles;
 import dev.retouch.core.io.Json;
 import dev.retouch.data.Split;

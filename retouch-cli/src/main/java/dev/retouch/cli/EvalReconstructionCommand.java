@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.report.HtmlReport;
+
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.AtomicFiles;
@@ -93,7 +95,7 @@ final class EvalReconstructionCommand implements Runnable {
     private List<RgbImage> testImages(int size) {
         EmojiDataset ds = EmojiDataset.load();
         List<RgbImage> out = new ArrayList<>();
-        for (EmojiImage e : EmojiData.spread(ds, Split.TEST, limit)) {
+        for (EmojiImage e : ds.spread(Split.TEST, limit)) {
             out.add(new RgbImage(size, size, ds.rgb(e, size)));
         }
         return out;

@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.report.HtmlReport;
+
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;

@@ -1,25 +1,17 @@
 package dev.retouch.cli;
 
 import dev.retouch.core.RetouchException;
-import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.progress.Progress;
-import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
-import dev.retouch.diffusion.pipeline.LatentPipelines;
-import dev.retouch.diffusion.pipeline.LoopHooks;
-import dev.retouch.diffusion.pipeline.PromptStates;
-import dev.retouch.diffusion.schedule.Scheduler;
-import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import dev.retouch.edit.baseline.Img2ImgResult;
 import dev.retouch.edit.baseline.Img2ImgRequest;

@@ -2,7 +2,6 @@ package dev.retouch.cli;
 
 import dev.retouch.edit.ModelStore;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Resolves {@code --model} values: a shipped model's name (a directory under {@code models/}) or a path. */

@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.report.HtmlReport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;

@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.report.HtmlReport;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

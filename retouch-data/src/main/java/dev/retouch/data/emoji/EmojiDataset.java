@@ -107,6 +107,21 @@ public final class EmojiDataset {
         return images.stream().filter(image -> image.split() == split).toList();
     }
 
+    /**
+     * {@code n} images of {@code split} spread evenly over it sorted by file name (every k-th): the fixed test sets
+     * of the benchmarks. All of the split when it has n or fewer.
+     */
+    public List<EmojiImage> spread(Split split, int n) {
+        List<EmojiImage> all = new java.util.ArrayList<>(images(split));
+        all.sort(java.util.Comparator.comparing(EmojiImage::image));
+        int count = Math.min(n, all.size());
+        List<EmojiImage> out = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(all.get((int) ((long) i * all.size() / count)));
+        }
+        return out;
+    }
+
     /** The image with this file name (e.g. {@code "1f600.png"}), if the dataset has it. */
     public Optional<EmojiImage> find(String fileName) {
         return Optional.ofNullable(byFileName.get(fileName));

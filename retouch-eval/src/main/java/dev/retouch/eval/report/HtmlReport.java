@@ -1,4 +1,4 @@
-package dev.retouch.cli;
+package dev.retouch.eval.report;
 
 import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;
@@ -13,7 +13,7 @@ import java.util.Map;
  * A small self-contained HTML report: sections of text, parameter tables and rows of captioned images. Images are
  * written as PNG files next to {@code index.html} and shown pixelated at a readable scale.
  */
-final class HtmlReport {
+public final class HtmlReport {
     private final Path dir;
     private final String title;
     private final StringBuilder body = new StringBuilder();
@@ -22,35 +22,35 @@ final class HtmlReport {
     private dev.retouch.eval.judge.JudgeView judge;
     private final java.util.Set<RgbImage> unjudged = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    HtmlReport(Path dir, String title) {
+    public HtmlReport(Path dir, String title) {
         this.dir = dir;
         this.title = title;
     }
 
     /** Every image added from now on gets {@code annotator}'s text under its caption. */
-    HtmlReport annotate(java.util.function.Function<RgbImage, String> annotator) {
+    public HtmlReport annotate(java.util.function.Function<RgbImage, String> annotator) {
         this.annotator = annotator;
         return this;
     }
 
     /** Every image added from now on carries the judge's top-1 label; sections may ask for more ({@link #judge()}). */
-    HtmlReport judge(dev.retouch.eval.judge.JudgeView view) {
+    public HtmlReport judge(dev.retouch.eval.judge.JudgeView view) {
         this.judge = view;
         return annotate(view::label);
     }
 
     /** Marks a panel that is not a picture (a label map, a mask, a noise tensor): it gets no annotation. */
-    RgbImage plain(RgbImage panel) {
+    public RgbImage plain(RgbImage panel) {
         unjudged.add(panel);
         return panel;
     }
 
     /** The evaluation-only judge of this report, or null when there is none. */
-    dev.retouch.eval.judge.JudgeView judge() {
+    public dev.retouch.eval.judge.JudgeView judge() {
         return judge;
     }
 
-    HtmlReport section(String heading, String text) {
+    public HtmlReport section(String heading, String text) {
         body.append("<h2>").append(esc(heading)).append("</h2>\n");
         if (text != null && !text.isEmpty()) {
             body.append("<p>").append(esc(text)).append("</p>\n");
@@ -58,27 +58,27 @@ final class HtmlReport {
         return this;
     }
 
-    HtmlReport table(List<String> header, List<List<Object>> rows) {
+    public HtmlReport table(List<String> header, List<List<Object>> rows) {
         body.append("<table><tr>");
         header.forEach(h -> body.append("<th>").append(esc(h)).append("</th>"));
         body.append("</tr>\n");
         for (List<Object> row : rows) {
             body.append("<tr>");
-            row.forEach(c -> body.append("<td>").append(esc(c instanceof Double d ? CliSupport.fmt(d) : String.valueOf(c))).append("</td>"));
+            row.forEach(c -> body.append("<td>").append(esc(c instanceof Double d ? fmt(d) : String.valueOf(c))).append("</td>"));
             body.append("</tr>\n");
         }
         body.append("</table>\n");
         return this;
     }
 
-    HtmlReport params(Map<String, ?> params) {
+    public HtmlReport params(Map<String, ?> params) {
         List<List<Object>> rows = new ArrayList<>();
         params.forEach((k, v) -> rows.add(List.of(k, v)));
         return table(List.of("parameter", "value"), rows);
     }
 
     /** One row of images with captions; each image is saved as a PNG in the report directory. */
-    HtmlReport images(List<RgbImage> images, List<String> captions, int scale) {
+    public HtmlReport images(List<RgbImage> images, List<String> captions, int scale) {
         body.append("<div class=row>");
         for (int i = 0; i < images.size(); i++) {
             RgbImage img = images.get(i);
@@ -96,7 +96,7 @@ final class HtmlReport {
         return this;
     }
 
-    void write() {
+    public void write() {
         String html = "<!doctype html>\n<html><head><meta charset=utf-8><title>" + esc(title) + "</title>\n<style>"
                 + "body{font-family:sans-serif;margin:2em;max-width:1100px}img{image-rendering:pixelated;"
                 + "border:1px solid #ccc}figure{display:inline-block;margin:4px;text-align:center;font-size:12px}"
@@ -106,7 +106,13 @@ final class HtmlReport {
         AtomicFiles.writeString(dir.resolve("index.html"), html);
     }
 
-    static String esc(String s) {
+    /** The text escaped for HTML. */
+    public static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** A number as the report tables print it: 4 decimals, "inf" for infinities. */
+    public static String fmt(double v) {
+        return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(java.util.Locale.ROOT, "%.4f", v);
     }
 }
