@@ -1,7 +1,5 @@
 package dev.retouch.cli;
 
-import dev.retouch.eval.report.HtmlReport;
-
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.Images;
@@ -10,6 +8,7 @@ import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.Json;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.eval.report.HtmlReport;
 import org.bytedeco.pytorch.Tensor;
 
 import java.nio.file.Files;
@@ -49,6 +48,24 @@ final class CliSupport {
         System.err.printf(Locale.ROOT, "notice: %s is %dx%d; resized to the model's %dx%d%n", file, img.width(),
                 img.height(), size, size);
         return Resize.square(img, size);
+    }
+
+    /**
+     * An input of a latent model: resized to its size with {@code resize}; otherwise as read, and its sides must be
+     * multiples of the model's size multiple.
+     */
+    static RgbImage latentInput(Path image, LatentDiffusion ld, boolean resize) {
+        if (resize) {
+            return imageAt(image, ld.imageSize());
+        }
+        RgbImage img = Images.read(image, MAX_PIXELS);
+        int k = ld.sizeMultiple();
+        if (img.width() % k != 0 || img.height() % k != 0) {
+            throw new RetouchException(image + " is " + img.width() + "x" + img.height() + ": the model needs sides "
+                    + "that are multiples of " + k + "; pass --resize to resize it to " + ld.imageSize() + "x"
+                    + ld.imageSize());
+        }
+        return img;
     }
 
     static Tensor tensor(RgbImage img) {

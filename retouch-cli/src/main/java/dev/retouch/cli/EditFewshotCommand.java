@@ -1,8 +1,10 @@
 package dev.retouch.cli;
 
 import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.progress.Progress;
 import dev.retouch.edit.fewshot.Effect;
 import dev.retouch.edit.fewshot.EffectVariant;
+import dev.retouch.edit.fewshot.FewshotEditor;
 import dev.retouch.edit.fewshot.FewshotRequest;
 import dev.retouch.edit.fewshot.FewshotResult;
 import dev.retouch.edit.fewshot.SamplingConfig;
@@ -14,8 +16,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import dev.retouch.core.progress.Progress;
-import dev.retouch.edit.fewshot.FewshotEditor;
 
 /** {@code retouch edit fewshot}: apply a learned effect (paper 000) to an image. */
 @Command(name = "fewshot", mixinStandardHelpOptions = true,

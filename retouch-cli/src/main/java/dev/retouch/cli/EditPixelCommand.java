@@ -9,6 +9,9 @@ import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.edit.pixelguide.LabelMap;
 import dev.retouch.edit.pixelguide.PixelClassifiers;
 import dev.retouch.edit.pixelguide.PixelGuide;
+import dev.retouch.edit.pixelguide.PixelguideEditor;
+import dev.retouch.edit.pixelguide.PixelguideRequest;
+import dev.retouch.edit.pixelguide.PixelguideResult;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,9 +21,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.retouch.edit.pixelguide.PixelguideResult;
-import dev.retouch.edit.pixelguide.PixelguideRequest;
-import dev.retouch.edit.pixelguide.PixelguideEditor;
 
 /** {@code retouch edit pixel}: pixelguide (paper 004). */
 @Command(name = "pixel", mixinStandardHelpOptions = true,

@@ -3,6 +3,9 @@ package dev.retouch.cli;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.diffusion.model.LatentDiffusion;
+import dev.retouch.edit.sine.SineEditRequest;
+import dev.retouch.edit.sine.SineEditResult;
+import dev.retouch.edit.sine.SineEditor;
 import dev.retouch.edit.sine.SineRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,9 +14,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.retouch.edit.sine.SineEditor;
-import dev.retouch.edit.sine.SineEditResult;
-import dev.retouch.edit.sine.SineEditRequest;
 
 /** {@code retouch edit sine}: sample an edit of the fine-tuned image with model-based classifier-free guidance. */
 @Command(name = "sine", mixinStandardHelpOptions = true,

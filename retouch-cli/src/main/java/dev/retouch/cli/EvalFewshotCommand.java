@@ -115,7 +115,7 @@ final class EvalFewshotCommand implements Runnable {
         for (Path dir : effectDirs) {
             given.put(dir, loadComparable(dir, held));
         }
-        judge = EvalSamplesCommand.optionalJudge(judgeName);
+        judge = dev.retouch.eval.judge.EmojiJudge.optional(Models.store(), judgeName, CliSupport::warn);
         judgedTargets = judge == null ? null : dev.retouch.eval.judge.JudgeScores.of(judge,
                 dev.retouch.core.image.ImageTensors.toTensor(held.stream().map(ImagePair::after).toList()), n -> { });
         CliSupport.mkdirs(out); // after every check: a refused run leaves nothing behind

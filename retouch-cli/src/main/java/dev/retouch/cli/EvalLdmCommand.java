@@ -1,17 +1,15 @@
 package dev.retouch.cli;
 
-import dev.retouch.eval.report.HtmlReport;
-
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.AtomicFiles;
 import dev.retouch.core.io.Json;
 import dev.retouch.core.metrics.FrechetDistance;
+import dev.retouch.core.progress.Progress;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.diffusion.clip.Clip;
-import dev.retouch.diffusion.clip.ClipModel;
 import dev.retouch.diffusion.clip.ClipRetrieval;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.LatentDiffusionModel;
@@ -19,9 +17,10 @@ import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PromptStates;
 import dev.retouch.diffusion.schedule.SamplerKind;
-import dev.retouch.core.progress.Progress;
+import dev.retouch.eval.clip.ClipScorer;
 import dev.retouch.eval.judge.EmojiJudge;
 import dev.retouch.eval.judge.JudgeScores;
+import dev.retouch.eval.report.HtmlReport;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
@@ -107,7 +106,7 @@ final class EvalLdmCommand implements Runnable {
         double realScore;
         double[][] realFeatures;
         try (InferenceMode guard = new InferenceMode()) {
-            realScore = meanScore(clip, real, testCaptions);
+            realScore = new ClipScorer(clip).meanScore(real, testCaptions);
             realFeatures = ClipFeatures.rows(ClipRetrieval.features(clip.model(), real, 128, true));
         }
         judge = EmojiJudge.load(Models.resolve(judgeName));
@@ -177,7 +176,7 @@ final class EvalLdmCommand implements Runnable {
         }
         Tensor generated = Tensors.cat(0, images.toArray(new Tensor[0]));
         try (InferenceMode guard = new InferenceMode()) {
-            double score = meanScore(ld.clip(), generated, prompts);
+            double score = new ClipScorer(ld.clip()).meanScore(generated, prompts);
             double fd = FrechetDistance.of(ClipFeatures.rows(ClipRetrieval.features(ld.clip().model(), generated, 128, true)),
                     realFeatures);
             JudgeScores judged = JudgeScores.of(judge, generated, n -> { });
@@ -210,10 +209,4 @@ final class EvalLdmCommand implements Runnable {
     }
 
     /** Mean cosine of image i with caption i. */
-    private static double meanScore(Clip clip, Tensor images, List<String> captions) {
-        Tensor ids = clip.tokenize(captions).ids();
-        Tensor img = ClipModel.normalize(ClipRetrieval.features(clip.model(), images, 128, true));
-        Tensor txt = ClipModel.normalize(ClipRetrieval.features(clip.model(), ids, 128, false));
-        return img.mul(txt).sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).mean().item_double();
-    }
 }

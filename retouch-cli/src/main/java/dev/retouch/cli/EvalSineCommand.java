@@ -1,7 +1,5 @@
 package dev.retouch.cli;
 
-import dev.retouch.eval.report.HtmlReport;
-
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
@@ -13,17 +11,18 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.data.emoji.EmojiImage;
-import dev.retouch.diffusion.clip.ClipModel;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PromptStates;
 import dev.retouch.diffusion.schedule.SamplerKind;
-import dev.retouch.edit.sine.SineSampling;
 import dev.retouch.edit.sine.SineFinetune;
 import dev.retouch.edit.sine.SineModel;
 import dev.retouch.edit.sine.SineRequest;
+import dev.retouch.edit.sine.SineSampling;
 import dev.retouch.edit.sine.Variant;
+import dev.retouch.eval.clip.ClipScorer;
+import dev.retouch.eval.report.HtmlReport;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -353,7 +352,7 @@ final class EvalSineCommand implements Runnable {
 
     /** The judge's class of each edit prompt: the subcategory of the emoji named by it (−1 when none is). */
     private void judgeTargets(EmojiDataset ds) {
-        judge = EvalSamplesCommand.optionalJudge(judgeName);
+        judge = dev.retouch.eval.judge.EmojiJudge.optional(Models.store(), judgeName, CliSupport::warn);
         if (judge == null) {
             return;
         }
@@ -364,27 +363,16 @@ final class EvalSineCommand implements Runnable {
         }
     }
 
-    /** SSIM (same size only) and emoji-clip similarities; images are resized to the CLIP's input size. */
+    /** SSIM (same size only) and emoji-clip similarities (one resize policy: {@link ClipScorer}). */
     static Score clipScore(LatentDiffusion ld, RgbImage src, RgbImage img, String prompt) {
         double ssim = src.width() == img.width() && src.height() == img.height()
                 ? nanIfNull(CliSupport.ssimOrNull(src, img)) : Double.NaN;
-        try (PointerScope ignored = new PointerScope(); NoGradGuard ignored2 = new NoGradGuard()) {
-            Tensor a = imageFeatures(ld, src);
-            Tensor b = imageFeatures(ld, img);
-            Tensor t = ClipModel.normalize(ld.clip().model().textFeatures(ld.clip().tokenize(List.of(prompt)).ids()));
-            return new Score(ssim, a.mul(b).sum().item_double(), t.mul(b).sum().item_double(), Double.NaN, Double.NaN);
-        }
+        ClipScorer scorer = new ClipScorer(ld.clip());
+        return new Score(ssim, scorer.imageSimilarity(src, img), scorer.score(img, prompt), Double.NaN, Double.NaN);
     }
 
     private static double nanIfNull(Double d) {
         return d == null ? Double.NaN : d;
-    }
-
-    private static Tensor imageFeatures(LatentDiffusion ld, RgbImage img) {
-        int c = ld.clip().model().config().vision().imageSize();
-        RgbImage r = img.width() == c && img.height() == c ? img
-                : img.width() >= c && img.height() >= c ? Resize.area(img, c, c) : Resize.bilinear(img, c, c);
-        return ClipModel.normalize(ld.clip().model().imageFeatures(CliSupport.tensor(r)));
     }
 
     /** The two SINE variants, and the baselines each is compared with (SDEdit as one curve over its strengths). */

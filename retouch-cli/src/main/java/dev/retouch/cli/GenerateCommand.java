@@ -1,6 +1,9 @@
 package dev.retouch.cli;
 
 import dev.retouch.core.progress.Progress;
+import dev.retouch.edit.baseline.TextToImageEditor;
+import dev.retouch.edit.baseline.TextToImageRequest;
+import dev.retouch.edit.baseline.TextToImageResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,9 +11,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.retouch.edit.baseline.TextToImageResult;
-import dev.retouch.edit.baseline.TextToImageRequest;
-import dev.retouch.edit.baseline.TextToImageEditor;
 
 /** {@code retouch generate}: text-to-image with a latent diffusion model and classifier-free guidance. */
 @Command(name = "generate", mixinStandardHelpOptions = true,

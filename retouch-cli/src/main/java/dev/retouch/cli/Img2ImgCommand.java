@@ -1,11 +1,13 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.diffusion.model.LatentDiffusion;
+import dev.retouch.edit.baseline.Img2ImgEditor;
+import dev.retouch.edit.baseline.Img2ImgRequest;
+import dev.retouch.edit.baseline.Img2ImgResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,9 +15,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.retouch.edit.baseline.Img2ImgResult;
-import dev.retouch.edit.baseline.Img2ImgRequest;
-import dev.retouch.edit.baseline.Img2ImgEditor;
 
 /** {@code retouch img2img}: text-guided SDEdit in latent space. */
 @Command(name = "img2img", mixinStandardHelpOptions = true,
@@ -75,7 +74,7 @@ final class Img2ImgCommand implements Runnable {
         Img2ImgEditor editor = new Img2ImgEditor(Models.store().latent(model));
         LatentDiffusion ld = editor.model();
         CliSupport.requireRange("--steps", steps, 1, ld.schedule().numTrainTimesteps());
-        RgbImage input = input(ld);
+        RgbImage input = CliSupport.latentInput(image, ld, resize);
         var request = new Img2ImgRequest(input, prompt, negative, strength, steps, guidance, sampler.kind, seed);
         Img2ImgResult r = editor.edit(request, Progress.stderr("img2img", editor.timesteps(request).length));
         r.warnings().forEach(CliSupport::warn);
@@ -99,20 +98,5 @@ final class Img2ImgCommand implements Runnable {
         res.put("ssim", CliSupport.ssimOrNull(input, result));
         res.put("seconds", secs);
         CliSupport.print(common, res);
-    }
-
-    /** The image as read, resized to the model's size with --resize; otherwise its sides must fit the model. */
-    private RgbImage input(LatentDiffusion ld) {
-        if (resize) {
-            return CliSupport.imageAt(image, ld.imageSize());
-        }
-        RgbImage img = Images.read(image, CliSupport.MAX_PIXELS);
-        int k = ld.sizeMultiple();
-        if (img.width() % k != 0 || img.height() % k != 0) {
-            throw new RetouchException(image + " is " + img.width() + "x" + img.height() + ": the model needs sides "
-                    + "that are multiples of " + k + "; pass --resize to resize it to " + ld.imageSize() + "x"
-                    + ld.imageSize());
-        }
-        return img;
     }
 }

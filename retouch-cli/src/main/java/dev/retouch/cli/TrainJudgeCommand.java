@@ -1,6 +1,5 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.io.Json;
 import dev.retouch.core.io.ModelDirectory;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;

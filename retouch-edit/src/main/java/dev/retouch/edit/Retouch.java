@@ -1,5 +1,6 @@
 package dev.retouch.edit;
 
+import dev.retouch.edit.baseline.DiffEditEditor;
 import dev.retouch.edit.baseline.Img2ImgEditor;
 import dev.retouch.edit.baseline.SdeditEditor;
 import dev.retouch.edit.baseline.TextToImageEditor;
@@ -56,6 +57,11 @@ public final class Retouch {
     /** img2img with a latent model. */
     public Img2ImgEditor img2img(String latentModel) {
         return new Img2ImgEditor(store.latent(latentModel));
+    }
+
+    /** DiffEdit with a latent model. */
+    public DiffEditEditor diffedit(String latentModel) {
+        return new DiffEditEditor(store.latent(latentModel));
     }
 
     /** Text-to-image with a latent model. */

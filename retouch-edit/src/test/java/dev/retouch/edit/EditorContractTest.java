@@ -4,6 +4,7 @@ import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.progress.CancelledException;
 import dev.retouch.core.progress.StepListener;
 import dev.retouch.diffusion.schedule.SamplerKind;
+import dev.retouch.edit.baseline.DiffEditRequest;
 import dev.retouch.edit.baseline.Img2ImgRequest;
 import dev.retouch.edit.baseline.SdeditRequest;
 import dev.retouch.edit.baseline.TextToImageRequest;
@@ -57,6 +58,8 @@ class EditorContractTest {
                         List.of("replace mouth face")).withLevel(100, 50.0).withSeed(seed), l).image()),
                 new Case("img2img", l -> e.img2img.edit(new Img2ImgRequest(large, "red heart", "", 0.5, 8, 3.0,
                         SamplerKind.DPMPP_2M, seed), l).image()),
+                new Case("diffedit", l -> e.diffedit.edit(new DiffEditRequest(large, "cat face", "grinning face", 0.6,
+                        10, 3.0, seed), l).image()),
                 new Case("generate", l -> e.generate.edit(new TextToImageRequest("cat face", "", 2, 4, 3.0,
                         SamplerKind.DDIM, seed), l).image()),
                 new Case("sine", l -> e.sine.edit(new SineEditRequest(e.sine.request("thumbs up").sine().with(0.7, 300),

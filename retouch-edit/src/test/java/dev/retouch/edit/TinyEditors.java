@@ -10,6 +10,7 @@ import dev.retouch.diffusion.model.TinyLatentDiffusion;
 import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
 import dev.retouch.diffusion.unet.UNet2DConditionModel;
 import dev.retouch.diffusion.unet.UNet2DConfig;
+import dev.retouch.edit.baseline.DiffEditEditor;
 import dev.retouch.edit.baseline.Img2ImgEditor;
 import dev.retouch.edit.baseline.SdeditEditor;
 import dev.retouch.edit.baseline.TextToImageEditor;
@@ -41,6 +42,7 @@ final class TinyEditors {
     final PixelguideEditor pixelguide;
     final Img2ImgEditor img2img;
     final TextToImageEditor generate;
+    final DiffEditEditor diffedit;
     final SineEditor sine;
     final FewshotEditor fewshot;
 
@@ -53,6 +55,7 @@ final class TinyEditors {
         LatentDiffusion ld = TinyLatentDiffusion.create(5);
         img2img = new Img2ImgEditor(ld);
         generate = new TextToImageEditor(ld);
+        diffedit = new DiffEditEditor(ld);
         sine = new SineEditor(ld, sineModel(ld));
         Effect effect = Effect.create(EffectConfig.tiny(EffectVariant.NN, 2), FewshotFixtures.disks(4, 16, 5), 1);
         try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {

@@ -205,6 +205,28 @@ class LatentPipelinesTest {
     }
 
     @Test
+    void diffEditKeepsTheLatentsOutsideItsMask() {
+        Tensor x = TinyLatentDiffusion.images(11, 1);
+        Tensor q = ld.textStates(List.of("red heart"), NO_WARNINGS::add);
+        Tensor r = ld.textStates(List.of("cat face"), NO_WARNINGS::add);
+        Tensor u = ld.textStates(List.of(""), NO_WARNINGS::add);
+        DiffEdit.Options o = new DiffEdit.Options(0.5, 10, 3.0, DiffEditMask.Options.defaults());
+        Tensor roundTrip = ld.decode(ld.encode(x)).clamp(new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)),
+                new org.bytedeco.pytorch.ScalarOptional(Tensors.s(1)));
+        // the same text on both sides: an empty mask, so every latent is the image's own (the autoencoder's round trip)
+        DiffEdit.Result same = DiffEdit.edit(ld, x, q, q, u, o, Tensors.generator(1), LoopHooks.NONE);
+        assertEquals(0, same.mask().count());
+        assertEquals(0.0, maxAbsDiff(same.image(), roundTrip), "no mask: the input's latents, decoded");
+        assertEquals(5, same.steps(), "the last ⌊10 · 0.5⌋ steps");
+        // other texts: a partial mask, and the output moves away from the round trip
+        DiffEdit.Result edit = DiffEdit.edit(ld, x, q, r, u, o, Tensors.generator(1), LoopHooks.NONE);
+        assertTrue(edit.mask().count() > 0 && edit.mask().count() < 256, "mask pixels " + edit.mask().count());
+        assertTrue(maxAbsDiff(edit.image(), roundTrip) > 1e-3, "the masked part changed");
+        assertEquals(0.0, maxAbsDiff(edit.image(), DiffEdit.edit(ld, x, q, r, u, o, Tensors.generator(1),
+                LoopHooks.NONE).image()), "seeded");
+    }
+
+    @Test
     void diffEditMaskIsEmptyForTheSameTextAndNormalisedOtherwise() {
         Tensor x = TinyLatentDiffusion.images(11, 1);
         Tensor q = ld.textStates(List.of("red heart"), NO_WARNINGS::add);

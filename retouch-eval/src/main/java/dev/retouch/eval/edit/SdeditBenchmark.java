@@ -12,9 +12,9 @@ import dev.retouch.edit.ModelStore;
 import dev.retouch.eval.judge.EmojiJudge;
 import dev.retouch.eval.judge.JudgeView;
 import dev.retouch.eval.report.HtmlReport;
+import dev.retouch.eval.report.Reports;
 import org.bytedeco.pytorch.Tensor;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,9 +91,9 @@ public final class SdeditBenchmark {
     /** Runs the benchmark and writes its report into {@code out} (created if needed). */
     public static Result run(ModelStore store, EmojiDataset ds, Config c, Path out, StepListener progress,
                              Consumer<String> warnings) {
-        EmojiJudge judge = store.load(store.resolve(c.judge()), EmojiJudge.class, EmojiJudge::load);
+        EmojiJudge judge = EmojiJudge.fromStore(store, c.judge());
         boolean latent = "latent-diffusion".equals(ModelStore.kind(store.resolve(c.model())));
-        createDirectories(out);
+        Reports.directory(out);
         List<EmojiImage> chosen = ds.spread(Split.TEST, c.count());
         int[] truth = chosen.stream().mapToInt(e -> judge.config().subcategories().indexOf(e.base().subcategory()))
                 .toArray();
@@ -141,13 +141,5 @@ public final class SdeditBenchmark {
             html.images(row, caps, Math.max(1, 64 / row.get(0).width()) * 2);
         }
         html.write();
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new RetouchException("cannot create the report directory " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

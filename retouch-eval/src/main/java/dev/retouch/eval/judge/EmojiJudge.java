@@ -1,5 +1,6 @@
 package dev.retouch.eval.judge;
 
+import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.nn.Conv2d;
 import dev.retouch.core.nn.GroupNorm;
@@ -115,6 +116,30 @@ public final class EmojiJudge extends Module {
     /** Whether a parameter (state-dict name) belongs to the face-part head (the rest is the trunk and classifier). */
     public static boolean isFaceHead(String name) {
         return name.startsWith("laterals.") || name.startsWith("seg_");
+    }
+
+    /** The judge {@code name} (name or directory) of the store, loaded once and shared. */
+    public static EmojiJudge fromStore(dev.retouch.edit.ModelStore store, String name) {
+        return store.load(store.resolve(name), EmojiJudge.class, EmojiJudge::load);
+    }
+
+    /**
+     * The judge {@code name} of the store, or null, with a warning, when there is none (no name, or not found); a
+     * judge that is there but damaged is an error.
+     */
+    public static EmojiJudge optional(dev.retouch.edit.ModelStore store, String name,
+                                      java.util.function.Consumer<String> warnings) {
+        if (name == null) {
+            return null;
+        }
+        Path dir;
+        try {
+            dir = store.resolve(name);
+        } catch (RetouchException e) {
+            warnings.accept("no judge readings: " + e.getMessage());
+            return null;
+        }
+        return store.load(dir, EmojiJudge.class, EmojiJudge::load);
     }
 
     /** Loads a judge directory strictly: a config that does not match the weights names the first mismatch. */

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -87,6 +88,27 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
             sum += Math.exp(v - max);
         }
         return 1 / sum;
+    }
+
+    /** The share of images whose top-1 class has at least probability {@code threshold}: the ones it recognises. */
+    public double recognisedShare(double threshold) {
+        int n = 0;
+        for (int i = 0; i < size(); i++) {
+            n += confidence(i) >= threshold ? 1 : 0;
+        }
+        return (double) n / size();
+    }
+
+    /** The {@code k} most frequent top-1 classes (named by {@code names}) and their shares, most frequent first. */
+    public java.util.Map<String, Double> topSubcategories(List<String> names, int k) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (int i = 0; i < size(); i++) {
+            counts.merge(names.get(top1(i)), 1, Integer::sum);
+        }
+        java.util.Map<String, Double> top = new java.util.LinkedHashMap<>();
+        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(k)
+                .forEach(e -> top.put(e.getKey(), (double) e.getValue() / size()));
+        return top;
     }
 
     /** The judge's top-1 class of image i. */

@@ -1,0 +1,74 @@
+package dev.retouch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** eval samples and eval reconstruction through their benchmarks, on the shipped pixel model and judge. */
+class EvalBenchmarksCommandTest {
+    @TempDir
+    Path tmp;
+
+    private static String shipped(String name) {
+        return DemoTest.repoRoot().resolve("models").resolve(name).toString();
+    }
+
+    @Test
+    void moreSamplingStepsGiveSamplesCloserToTheTestSet() {
+        JsonNode one = samples(1);
+        JsonNode fifty = samples(50);
+        for (JsonNode r : new JsonNode[]{one, fifty}) {
+            assertEquals(8, r.get("count").asInt());
+            assertEquals(32, r.get("resolution").asInt());
+            assertTrue(r.get("judge_fd_floor_train_vs_test").asDouble() > 0, r.toString());
+            double recognised = r.get("recognised_share").asDouble();
+            assertTrue(recognised >= 0 && recognised <= 1, r.toString());
+            double shares = 0;
+            for (JsonNode v : r.get("top_subcategories")) {
+                shares += v.asDouble();
+            }
+            assertTrue(shares > 0 && shares <= 1 + 1e-9, r.toString());
+        }
+        assertEquals(one.get("judge_fd_floor_same_count").asDouble(), fifty.get("judge_fd_floor_same_count").asDouble(),
+                0.0, "the floor does not depend on the samples");
+        assertTrue(fifty.get("judge_fd").asDouble() < one.get("judge_fd").asDouble(), "one DDIM step from noise is a "
+                + "blur: " + one.get("judge_fd") + " vs 50 steps " + fifty.get("judge_fd"));
+    }
+
+    private JsonNode samples(int steps) {
+        Path out = tmp.resolve("samples-" + steps);
+        CliRun r = CliRun.run("eval", "samples", "--model", shipped("emoji-ddpm-32"), "--judge", shipped("emoji-judge"),
+                "--count", "8", "--steps", String.valueOf(steps), "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r::describe);
+        assertTrue(Files.isRegularFile(out.resolve("report.json")) && Files.isRegularFile(out.resolve("index.html")));
+        return r.json();
+    }
+
+    @Test
+    void reconstructionReportsEveryStepCountAndTheJudgeReading() throws Exception {
+        Path out = tmp.resolve("recon");
+        CliRun r = CliRun.run("eval", "reconstruction", "--model", shipped("emoji-ddpm-32"), "--judge",
+                shipped("emoji-judge"), "--steps", "5,50", "--limit", "4", "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r::describe);
+        JsonNode j = r.json();
+        assertEquals(4, j.get("images").asInt());
+        JsonNode five = j.get("results").get(0);
+        JsonNode fifty = j.get("results").get(1);
+        assertEquals(5, five.get("steps").asInt());
+        assertEquals(50, fifty.get("steps").asInt());
+        assertTrue(fifty.get("psnr_mean").asDouble() > 25, j.toString());
+        assertTrue(fifty.get("judge_same_top1").asDouble() >= 0.75, j.toString());
+        assertTrue(Files.readString(out.resolve("report.json")).contains("\"judge_fd_to_inputs\""));
+        CliRun noJudge = CliRun.run("eval", "reconstruction", "--model", shipped("emoji-ddpm-32"), "--judge",
+                "no-such-judge", "--steps", "5", "--limit", "2", "--json", "--out", tmp.resolve("nj").toString());
+        assertEquals(0, noJudge.code(), noJudge::describe);
+        assertTrue(noJudge.err().contains("no judge readings"), noJudge.err());
+        assertTrue(!noJudge.json().get("results").get(0).has("judge_same_top1"), noJudge.out());
+    }
+}
