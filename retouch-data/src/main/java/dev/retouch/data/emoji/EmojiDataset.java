@@ -97,6 +97,11 @@ public final class EmojiDataset {
         return entries;
     }
 
+    /** What the data was read from (the archive's path), as error messages name it. */
+    public String source() {
+        return source;
+    }
+
     /** All images, defaults and skin-tone variants. */
     public List<EmojiImage> images() {
         return images;
