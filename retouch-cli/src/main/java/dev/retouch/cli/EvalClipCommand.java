@@ -42,7 +42,7 @@ final class EvalClipCommand implements Runnable {
         common.apply();
         Clip clip = Clip.load(Models.resolve(model));
         EmojiDataset dataset = EmojiDataset.load();
-        List<String> captions = TrainClipCommand.captions(dataset, split);
+        List<String> captions = dataset.captions(split);
         Tensor images = EmojiData.tensor(dataset, clip.model().config().vision().imageSize(), split);
         long t0 = System.nanoTime();
         ClipRetrieval.Result r = ClipRetrieval.evaluate(clip.model(), images, captions, clip.tokenize(captions).ids(), 128);

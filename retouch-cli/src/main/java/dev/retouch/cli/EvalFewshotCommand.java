@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.clip.ClipScorer;
+
 import dev.retouch.eval.report.HtmlReport;
 
 import dev.retouch.core.image.RgbImage;
@@ -119,7 +121,8 @@ final class EvalFewshotCommand implements Runnable {
         judgedTargets = judge == null ? null : dev.retouch.eval.judge.JudgeScores.of(judge,
                 dev.retouch.core.image.ImageTensors.toTensor(held.stream().map(ImagePair::after).toList()), n -> { });
         CliSupport.mkdirs(out); // after every check: a refused run leaves nothing behind
-        Function<List<RgbImage>, double[][]> features = ClipFeatures.optional(clip);
+        ClipScorer scorer = ClipScorer.optional(Models.store(), clip, CliSupport::warn);
+        Function<List<RgbImage>, double[][]> features = scorer == null ? null : scorer::features;
         HtmlReport html = new HtmlReport(out, "fewshot benchmark: default → " + t.label() + " skin tone");
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(row("identity (input unchanged)", null, 0, FewshotEvaluation.score(held,

@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.clip.ClipScorer;
+
 import dev.retouch.eval.report.HtmlReport;
 
 import dev.retouch.core.image.ImageTensors;
@@ -132,7 +134,8 @@ final class EvalPixelguideCommand implements Runnable {
         report.put("rules_agreement_input", rows.stream().mapToDouble(r -> ((Number) r.get("rules_agreement_input"))
                 .doubleValue()).average().orElse(Double.NaN));
         report.put("per_edit", perEdit(rows));
-        var features = cases.size() >= 2 ? ClipFeatures.optional(clip) : null;
+        var scorer = cases.size() >= 2 ? ClipScorer.optional(Models.store(), clip, CliSupport::warn) : null;
+        java.util.function.Function<List<RgbImage>, double[][]> features = scorer == null ? null : scorer::features;
         if (features != null) {
             double[][] real = features.apply(inputs);
             ((Map<String, Object>) report.get("pixelguide")).put("fd_emoji_clip",

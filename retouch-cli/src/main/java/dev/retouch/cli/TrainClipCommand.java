@@ -60,7 +60,7 @@ final class TrainClipCommand implements Runnable {
         common.apply();
         run.checkFresh();
         EmojiDataset dataset = EmojiDataset.load();
-        List<String> trainCaptions = captions(dataset, Split.TRAIN);
+        List<String> trainCaptions = dataset.captions(Split.TRAIN);
         BpeVocabulary vocabulary = new BpeTrainer(vocabSize).train(trainCaptions);
         int end = vocabulary.ids().get(ClipTokenizer.END_TOKEN);
         ClipConfig config = ClipConfig.emoji(vocabulary.size(), context, end);
@@ -75,7 +75,7 @@ final class TrainClipCommand implements Runnable {
         Trainer.Result r = run.run(trainer, "train clip", steps);
         clip.model().loadStateDict(trainer.finalWeights(), true);
         clip.model().eval();
-        List<String> testCaptions = captions(dataset, Split.TEST);
+        List<String> testCaptions = dataset.captions(Split.TEST);
         ClipRetrieval.Result test = ClipRetrieval.evaluate(clip.model(), EmojiData.tensor(dataset, 64, Split.TEST),
                 testCaptions, clip.tokenize(testCaptions).ids(), 128);
         clip.save(run.modelDir(), trainer.finalWeights(), modelCard(clip, images.size(0), tc, r,
@@ -85,10 +85,6 @@ final class TrainClipCommand implements Runnable {
         System.out.println(common.json ? result : String.format(Locale.ROOT,
                 "model written to %s (test image→caption top-1 %.3f, top-5 %.3f among %d captions)",
                 run.modelDir(), test.top1(), test.top5(), test.captions()));
-    }
-
-    static List<String> captions(EmojiDataset dataset, Split split) {
-        return dataset.images().stream().filter(i -> i.split() == split).map(EmojiImage::caption).toList();
     }
 
     private static int count(boolean[] flags) {

@@ -156,7 +156,7 @@ final class TrainLdmCommand implements Runnable {
         EmojiDataset dataset = EmojiDataset.load();
         int size = autoencoder.config().sampleSize();
         Tensor images = EmojiData.tensor(dataset, size, Split.TRAIN);
-        List<String> captions = TrainClipCommand.captions(dataset, Split.TRAIN);
+        List<String> captions = dataset.captions(Split.TRAIN);
         if (limit > 0 && limit < captions.size()) {
             images = images.narrow(0, 0, limit);
             captions = captions.subList(0, limit);

@@ -71,4 +71,26 @@ class EvalBenchmarksCommandTest {
         assertTrue(noJudge.err().contains("no judge readings"), noJudge.err());
         assertTrue(!noJudge.json().get("results").get(0).has("judge_same_top1"), noJudge.out());
     }
+
+    @Test
+    void textToImageOnHeldOutCaptionsWithAndWithoutTheUntrainedFloor() {
+        Path out = tmp.resolve("ldm");
+        CliRun r = CliRun.run("eval", "ldm", "--model", shipped("emoji-ldm"), "--judge", shipped("emoji-judge"),
+                "--limit", "4", "--steps", "4", "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r::describe);
+        JsonNode j = r.json();
+        assertEquals(4, j.get("captions").asInt());
+        assertTrue(j.get("real_judge_top1").asDouble() >= 0.5, "the judge knows the real images: " + j);
+        for (String k : new String[]{"judge_top1", "untrained_judge_top1"}) {
+            double v = j.get(k).asDouble();
+            assertTrue(v >= 0 && v <= 1, k + " " + v);
+        }
+        assertTrue(j.get("judge_fd").asDouble() > 0 && j.get("untrained_judge_fd").asDouble() > 0, j.toString());
+        assertTrue(Files.isRegularFile(out.resolve("index.html")));
+        CliRun noFloor = CliRun.run("eval", "ldm", "--model", shipped("emoji-ldm"), "--judge", shipped("emoji-judge"),
+                "--limit", "4", "--steps", "4", "--no-floor", "--json", "--out", tmp.resolve("ldm2").toString());
+        assertEquals(0, noFloor.code(), noFloor::describe);
+        assertTrue(!noFloor.json().has("untrained_judge_fd"));
+        assertEquals(j.get("judge_top1").asDouble(), noFloor.json().get("judge_top1").asDouble(), 0.0, "seeded");
+    }
 }

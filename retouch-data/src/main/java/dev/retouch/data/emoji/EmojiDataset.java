@@ -107,6 +107,11 @@ public final class EmojiDataset {
         return images;
     }
 
+    /** The caption of every image of {@code split}, in the order of {@link #images(Split)}. */
+    public List<String> captions(Split split) {
+        return images(split).stream().map(EmojiImage::caption).toList();
+    }
+
     /** The images whose base emoji falls in {@code split}. */
     public List<EmojiImage> images(Split split) {
         return images.stream().filter(image -> image.split() == split).toList();

@@ -6,6 +6,7 @@ import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.clip.Clip;
 import dev.retouch.diffusion.clip.ClipModel;
+import dev.retouch.diffusion.clip.ClipRetrieval;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -61,6 +62,50 @@ public final class ClipScorer {
     /** The mean of {@link #scores}. */
     public double meanScore(Tensor images, List<String> captions) {
         return java.util.Arrays.stream(scores(images, captions)).average().orElse(Double.NaN);
+    }
+
+    /** Image embeddings (not normalised) of images (N, 3, S, S) at the CLIP's size, as N rows, in chunks. */
+    public double[][] features(Tensor images) {
+        try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            return rows(ClipRetrieval.features(clip.model(), images, CHUNK, true));
+        }
+    }
+
+    /** Image embeddings of images of any size (each {@link #fit}), as rows: the features of emoji-clip FD. */
+    public double[][] features(List<RgbImage> images) {
+        try (PointerScope ignored = new PointerScope()) {
+            return features(ImageTensors.toTensor(images.stream().map(this::fit).toList()));
+        }
+    }
+
+    /** A (N, D) float tensor as N rows. */
+    public static double[][] rows(Tensor features) {
+        int n = (int) features.size(0);
+        int d = (int) features.size(1);
+        float[] flat = Tensors.toFloats(features);
+        double[][] out = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                out[i][j] = flat[i * d + j];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The scorer of the CLIP model {@code name} of the store, or null with a warning when there is none (the
+     * benchmarks then leave out their emoji-clip columns).
+     */
+    public static ClipScorer optional(dev.retouch.edit.ModelStore store, String name,
+                                      java.util.function.Consumer<String> warnings) {
+        java.nio.file.Path dir;
+        try {
+            dir = store.resolve(name);
+        } catch (dev.retouch.core.RetouchException e) {
+            warnings.accept("no " + name + " model; the emoji-clip Fréchet distance is skipped");
+            return null;
+        }
+        return new ClipScorer(store.load(dir, Clip.class, Clip::load));
     }
 
     /** The score of one image (any size) with one text. */

@@ -101,41 +101,14 @@ public final class SamplesBenchmark {
         double sampleSeconds = (System.nanoTime() - t0) / 1e9;
         int side = (int) samples.size(2);
         JudgeScores s = JudgeScores.of(judge, samples, n -> { });
-        JudgeScores te = real(judge, ds, Split.TEST, side);
-        JudgeScores tr = real(judge, ds, Split.TRAIN, side);
+        JudgeScores te = RealReadings.of(judge, ds, Split.TEST, side);
+        JudgeScores tr = RealReadings.of(judge, ds, Split.TRAIN, side);
         Result r = new Result(c, side, s.frechetDistance(te), tr.frechetDistance(te),
                 tr.subset(Math.min(c.count(), tr.size())).frechetDistance(te), s.recognisedShare(RECOGNISED),
                 te.recognisedShare(RECOGNISED), s.topSubcategories(judge.config().subcategories(), 5), sampleSeconds);
         Json.write(out.resolve("report.json"), r.fields());
         writeHtml(out, samples, judge, r);
         return r;
-    }
-
-    private record RealKey(EmojiJudge judge, String dataset, int images, Split split, int side) {
-    }
-
-    /**
-     * The judge's readings of the real images, for the last few (judge, dataset, split, size): runs in one process
-     * with the same judge instance (the store shares it) read each split once.
-     */
-    private static final java.util.Map<RealKey, JudgeScores> REAL = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(8, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<RealKey, JudgeScores> eldest) {
-                    return size() > 4;
-                }
-            });
-
-    private static JudgeScores real(EmojiJudge judge, EmojiDataset ds, Split split, int side) {
-        RealKey key = new RealKey(judge, ds.source(), ds.images().size(), split, side);
-        JudgeScores s = REAL.get(key);
-        if (s == null) {
-            try (PointerScope ignored = new PointerScope()) {
-                s = JudgeScores.of(judge, ds.tensor(ds.images(split), side), n -> { });
-            }
-            REAL.put(key, s);
-        }
-        return s;
     }
 
     private static Tensor pixelSamples(PixelDiffusionModel m, Config c, StepListener progress) {
