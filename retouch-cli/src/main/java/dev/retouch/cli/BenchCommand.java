@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.edit.PixelguideBenchmark;
+
 import dev.retouch.core.io.Json;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
@@ -167,9 +169,9 @@ final class BenchCommand implements Runnable {
         var original = pc.segment(m, img, 0);
         var edit = dev.retouch.edit.pixelguide.ScriptedEdits.forMap(original).get(0);
         var target = dev.retouch.edit.pixelguide.MapEdit.apply(original, edit.ops());
-        var c = new EvalPixelguideCommand.Case("1f601.png", edit.name(), null, original, target,
+        var c = new PixelguideBenchmark.Case("1f601.png", edit.name(), null, original, target,
                 dev.retouch.edit.pixelguide.Roi.of(original, target));
-        var o = EvalPixelguideCommand.defaults(c, true, 0);
+        var o = PixelguideBenchmark.defaults(c, true, 0);
         return median(repeats, () -> dev.retouch.edit.pixelguide.PixelGuide.edit(m, pc, img, original, target, o, null));
     }
 

@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.edit.PixelguideBenchmark;
+
 import dev.retouch.eval.report.HtmlReport;
 
 import dev.retouch.core.image.ImageTensors;
@@ -64,13 +66,13 @@ final class PixelguideDemo implements DemoSection {
         RgbImage out = ImageTensors.fromTensor(PixelGuide.edit(m, pc, ImageTensors.toTensor(img), original, target, o,
                 null).image());
         double secs = CliSupport.seconds(t0);
-        var c = new EvalPixelguideCommand.Case(p.getFileName().toString(), e.name(), img, original, target, roi);
-        RgbImage painted = EvalPixelguideCommand.paint(c);
+        var c = new PixelguideBenchmark.Case(p.getFileName().toString(), e.name(), img, original, target, roi);
+        RgbImage painted = PixelguideBenchmark.paint(c);
         RgbImage sd = ImageTensors.fromTensor(PixelPipelines.sdedit(m, ImageTensors.toTensor(painted), 0.5, 50,
                 Tensors.generator(seed), LoopHooks.NONE));
         var judge = report.judge();
         List<RgbImage> row = new ArrayList<>(List.of(img, report.plain(original.toImage()),
-                report.plain(target.toImage()), report.plain(EvalPixelguideCommand.roiImage(roi)), out));
+                report.plain(target.toImage()), report.plain(PixelguideBenchmark.roiImage(roi)), out));
         List<String> caps = new ArrayList<>(List.of("input", "segmentation", e.name(), "ROI", "pixelguide"));
         if (judge != null) {
             row.add(report.plain(new LabelMap(out.width(), out.height(), judge.segment(out)).toImage()));
@@ -82,8 +84,8 @@ final class PixelguideDemo implements DemoSection {
         return List.of(p.getFileName().toString(), e.name(), roi.count(), o.t0(), o.scale(),
                 Metrics.psnr(img, out, 1.0, roi, true), EditScores.accuracyInside(pc, m, out, target, roi, seed),
                 EditScores.accuracyInside(pc, m, sd, target, roi, seed),
-                judge == null ? "–" : judge.accuracyInside(out, target.classes(), EvalPixelguideCommand.changed(c)::inside),
-                judge == null ? "–" : judge.accuracyInside(sd, target.classes(), EvalPixelguideCommand.changed(c)::inside),
+                judge == null ? "–" : judge.accuracyInside(out, target.classes(), PixelguideBenchmark.changed(c)::inside),
+                judge == null ? "–" : judge.accuracyInside(sd, target.classes(), PixelguideBenchmark.changed(c)::inside),
                 String.format(Locale.ROOT, "%.2f", secs));
     }
 }

@@ -93,4 +93,27 @@ class EvalBenchmarksCommandTest {
         assertTrue(!noFloor.json().has("untrained_judge_fd"));
         assertEquals(j.get("judge_top1").asDouble(), noFloor.json().get("judge_top1").asDouble(), 0.0, "seeded");
     }
+
+    @Test
+    void pixelguideKeepsTheOutsideOfItsRoiAndTheSdeditBaselineDoesNot() {
+        Path out = tmp.resolve("pg");
+        CliRun r = CliRun.run("eval", "pixelguide", "--model", shipped("emoji-ddpm-32"), "--classifiers",
+                shipped("pixelguide-emoji"), "--judge", shipped("emoji-judge"), "--clip", shipped("emoji-clip"),
+                "--split", "validation", "--faces", "1", "--full", "0", "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r::describe);
+        JsonNode j = r.json();
+        assertTrue(j.get("cases").asInt() >= 1, j.toString());
+        JsonNode pg = j.get("pixelguide");
+        JsonNode sd = j.get("sdedit");
+        // pixelguide puts x0 back outside the ROI after the last step: identical pixels (PSNR capped at 100)
+        assertEquals(100.0, pg.get("psnr_outside_capped100").asDouble(), 1e-9, j.toString());
+        assertTrue(sd.get("psnr_outside_capped100").asDouble() < 60, j.toString());
+        double acc = pg.get("accuracy_inside_judge").asDouble();
+        assertTrue(acc >= 0 && acc <= 1, j.toString());
+        assertTrue(!j.has("rows") && j.has("per_edit") && j.has("full_vs_respaced"), j.toString());
+        assertTrue(r.err().contains("validation faces pass the yellow-face rule"), r.err());
+        CliRun train = CliRun.run("eval", "pixelguide", "--split", "train", "--out", tmp.resolve("bad").toString());
+        assertEquals(2, train.code(), train::describe);
+        assertTrue(train.err().contains("--split must be validation or test"), train.err());
+    }
 }

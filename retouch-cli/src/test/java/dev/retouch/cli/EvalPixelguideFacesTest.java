@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.edit.PixelguideBenchmark;
+
 import dev.retouch.core.image.RgbImage;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +28,10 @@ class EvalPixelguideFacesTest {
 
     @Test
     void aYellowDiscIsAFaceAndOtherColoursOrSmallDiscsAreNot() {
-        assertTrue(EvalPixelguideCommand.isYellowFace(disc(1f, 0.8f, 0.2f, 30)));
-        assertFalse(EvalPixelguideCommand.isYellowFace(disc(0.6f, 0.3f, 0.8f, 30)), "purple");
-        assertFalse(EvalPixelguideCommand.isYellowFace(disc(0.5f, 0.5f, 0.5f, 30)), "grey");
+        assertTrue(PixelguideBenchmark.isYellowFace(disc(1f, 0.8f, 0.2f, 30)));
+        assertFalse(PixelguideBenchmark.isYellowFace(disc(0.6f, 0.3f, 0.8f, 30)), "purple");
+        assertFalse(PixelguideBenchmark.isYellowFace(disc(0.5f, 0.5f, 0.5f, 30)), "grey");
         // a yellow disc covering about a fifth of the image is below the 30 % share
-        assertFalse(EvalPixelguideCommand.isYellowFace(disc(1f, 0.8f, 0.2f, 16)), "small");
+        assertFalse(PixelguideBenchmark.isYellowFace(disc(1f, 0.8f, 0.2f, 16)), "small");
     }
 }
