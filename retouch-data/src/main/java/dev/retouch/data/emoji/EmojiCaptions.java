@@ -24,7 +24,7 @@ import java.util.Locale;
  *   1f91d-1f3fb.png  handshake, light skin tone, hands
  * </pre>
  */
-public final class EmojiCaptions {
+final class EmojiCaptions {
     private EmojiCaptions() {
     }
 

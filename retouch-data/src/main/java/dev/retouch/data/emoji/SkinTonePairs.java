@@ -11,7 +11,7 @@ import java.util.List;
  * single-tone keys (e.g. handshake, couple with heart: both people in one tone) are included. Pairs come in the
  * dataset's order; both images of a pair always share a split.
  */
-public final class SkinTonePairs {
+final class SkinTonePairs {
     private final EmojiDataset dataset;
 
     public SkinTonePairs(EmojiDataset dataset) {

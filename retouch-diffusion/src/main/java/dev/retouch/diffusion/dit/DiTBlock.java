@@ -22,7 +22,7 @@ import org.bytedeco.pytorch.global.torch;
  * starts as the identity on its residual path except for the cross-attention. The MLP is Linear → GELU(tanh) →
  * Linear.
  */
-public final class DiTBlock extends Module {
+final class DiTBlock extends Module {
     private final long width;
     private final LayerNorm norm1;
     private final Attention attn1;

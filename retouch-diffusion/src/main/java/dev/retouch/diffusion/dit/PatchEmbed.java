@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.Tensor;
  * LayerNorm → Linear → LayerNorm. (A ViT's strided convolution equals the linear map; the two norms are the
  * paper's change.) Children {@code norm_in}, {@code proj}, {@code norm_out}.
  */
-public final class PatchEmbed extends Module {
+final class PatchEmbed extends Module {
     private final int patch;
     private final LayerNorm normIn;
     private final Linear proj;

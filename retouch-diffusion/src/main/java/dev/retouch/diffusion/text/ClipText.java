@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * single digits, and runs of anything that is not white space, a letter or a digit; white space between them is
  * dropped.
  */
-public final class ClipText {
+final class ClipText {
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern PRE_TOKEN = Pattern.compile(
             "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|\\p{L}+|\\p{N}|[^\\s\\p{L}\\p{N}]+",

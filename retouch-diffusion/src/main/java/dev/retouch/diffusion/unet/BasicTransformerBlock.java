@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.Tensor;
  * </pre>
  * LayerNorms have eps 1e-5 and affine weights; q/k/v projections have no bias, {@code to_out.0} has one.
  */
-public final class BasicTransformerBlock extends Module {
+final class BasicTransformerBlock extends Module {
     private final LayerNorm norm1;
     private final Attention attn1;
     private final LayerNorm norm2;

@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.Tensor;
  * (Stable Diffusion 1.x) or linear maps on the tokens ({@code use_linear_projection}, Stable Diffusion 2.x); both
  * compute the same function but store differently shaped weights.
  */
-public final class Transformer2DModel extends Module {
+final class Transformer2DModel extends Module {
     private final GroupNorm norm;
     private final Conv2d convIn;
     private final Linear linearIn;

@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /** The baseline's objective: L1(G(x), y) on augmented pairs drawn with replacement. */
-public final class DirectTask implements TrainingTask {
+final class DirectTask implements TrainingTask {
     private final DirectRegressor model;
     private final PairTensors pairs;
     private final AugmentConfig augment;

@@ -29,7 +29,7 @@ import java.util.List;
  * from being pulled toward the prediction. Every draw (pairs, augmentation, t, ε, decoder noise) comes from the
  * run's generator.
  */
-public final class FewshotTask implements TrainingTask {
+final class FewshotTask implements TrainingTask {
     private final FewshotModel model;
     private final PairTensors pairs;
     private final AugmentConfig augment;

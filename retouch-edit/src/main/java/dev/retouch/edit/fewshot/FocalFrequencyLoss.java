@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.global.torch;
  * equals the pixel MSE, hence FFL ≤ MSE, with equality when every mismatched frequency is equally wrong (a pure
  * DC error and a pure checkerboard of the same MSE both give FFL = MSE).
  */
-public final class FocalFrequencyLoss {
+final class FocalFrequencyLoss {
     private FocalFrequencyLoss() {
     }
 

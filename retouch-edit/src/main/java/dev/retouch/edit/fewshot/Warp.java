@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.global.torch;
  * positions outside the image take the nearest border pixel. C (B, 2, H, W) holds the scale C₁ and the shift C₂,
  * shared by the colour channels.
  */
-public final class Warp {
+final class Warp {
     private static final long BILINEAR = 0;
     private static final long BORDER = 1;
 

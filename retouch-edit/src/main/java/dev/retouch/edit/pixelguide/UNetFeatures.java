@@ -15,7 +15,7 @@ import java.util.Map;
  * blocks at (x_t, t), bilinearly upsampled to the image size and concatenated along channels. One UNet pass yields
  * both the network's noise prediction and the features, so guidance costs one forward and one backward per step.
  */
-public final class UNetFeatures {
+final class UNetFeatures {
     /** The blocks used: the middle block and every decoder block of {@code unet}. */
     public static List<String> decoderBlocks(UNet2DModel unet) {
         List<String> blocks = new java.util.ArrayList<>(List.of("mid_block"));

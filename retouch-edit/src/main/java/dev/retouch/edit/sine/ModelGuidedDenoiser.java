@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.Tensor;
  * fine-tuned model's while t &gt; K. K = T never uses the fine-tuned model. The two pretrained branches run as one
  * batch; ε̂ is skipped when it has weight 0.
  */
-public final class ModelGuidedDenoiser implements Denoiser {
+final class ModelGuidedDenoiser implements Denoiser {
     private final UNet2DConditionModel pretrained;
     private final UNet2DConditionModel fineTuned;
     private final Tensor preContext; // (2B, M, D): ∅ then c

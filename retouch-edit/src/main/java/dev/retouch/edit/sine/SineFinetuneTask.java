@@ -21,7 +21,7 @@ import org.bytedeco.pytorch.global.torch;
  * the whole image without an embedding (DreamBooth-style, the paper's "w/o pos"). No caption dropout: the
  * unconditional branch at sampling time comes from the pretrained model. Every draw comes from the run's generator.
  */
-public final class SineFinetuneTask implements TrainingTask {
+final class SineFinetuneTask implements TrainingTask {
     private final UNet2DConditionModel unet;
     private final NoiseSchedule schedule;
     private final AutoencoderKL vae;
