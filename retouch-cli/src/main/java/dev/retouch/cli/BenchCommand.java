@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.demo.Demo;
+
 import dev.retouch.eval.edit.PixelguideBenchmark;
 
 import dev.retouch.core.io.Json;
@@ -77,22 +79,22 @@ final class BenchCommand implements Runnable {
         emit("train_images_per_second", 16 / trainStepSeconds(m, g), "images/s");
         emit("pixelguide50_edit_seconds", pixelguideSeconds(m), "s");
         emit("vae_roundtrip_seconds", vaeRoundTripSeconds(g), "s");
-        java.nio.file.Path ldm = Models.shippedRoot().resolve(LatentDemo.LDM);
+        java.nio.file.Path ldm = Models.shippedRoot().resolve(Demo.LDM);
         if (java.nio.file.Files.isDirectory(ldm)) {
             var ld = dev.retouch.diffusion.model.LatentDiffusion.load(ldm);
             emit("ldm25_sample_seconds", ldmSampleSeconds(ld, 1), "s");
             emit("ldm25_batch8_seconds_per_image", ldmSampleSeconds(ld, 8) / 8, "s");
         } else {
-            CliSupport.warn("models/" + LatentDemo.LDM + " is not shipped: no text-to-image timing");
+            CliSupport.warn("models/" + Demo.LDM + " is not shipped: no text-to-image timing");
         }
-        java.nio.file.Path effect = Models.shippedRoot().resolve(FewshotDemo.EFFECT);
+        java.nio.file.Path effect = Models.shippedRoot().resolve(Demo.EFFECT);
         if (java.nio.file.Files.isDirectory(effect)) {
             var e = dev.retouch.edit.fewshot.Effect.load(effect);
             var pair = e.pairs().get(0);
             e.apply(pair.before(), 0);
             emit("fewshot_edit_seconds", median(repeats, () -> e.apply(pair.before(), 1)), "s");
         } else {
-            CliSupport.warn("models/" + FewshotDemo.EFFECT + " is not shipped: no fewshot timing");
+            CliSupport.warn("models/" + Demo.EFFECT + " is not shipped: no fewshot timing");
         }
     }
 
@@ -103,13 +105,13 @@ final class BenchCommand implements Runnable {
         emit("threads", threads, "threads");
         var results = new java.util.ArrayList<VsPytorch.Result>();
         results.add(VsPytorch.pixel(home, "ddpm32", Models.resolve(pixelModel.name), m.unet(), threads, repeats, g, CliSupport::warn));
-        java.nio.file.Path ldmDir = Models.shippedRoot().resolve(LatentDemo.LDM);
+        java.nio.file.Path ldmDir = Models.shippedRoot().resolve(Demo.LDM);
         if (java.nio.file.Files.isDirectory(ldmDir)) {
             var ld = dev.retouch.diffusion.model.LatentDiffusion.load(ldmDir);
             long tokens = ld.clip().model().config().text().maxPositions();
             results.add(VsPytorch.latent(home, "ldm", ldmDir, ld.unet(), tokens, threads, repeats, g, CliSupport::warn));
         } else {
-            CliSupport.warn("models/" + LatentDemo.LDM + " is not shipped: only the pixel UNet is compared");
+            CliSupport.warn("models/" + Demo.LDM + " is not shipped: only the pixel UNet is compared");
         }
         double worstForward = 0;
         double worstTrain = 0;
@@ -158,14 +160,14 @@ final class BenchCommand implements Runnable {
 
     /** One 50-step pixelguide edit of a face (the demo's 1f601, "close mouth" with the size-based defaults). */
     private double pixelguideSeconds(PixelDiffusionModel m) {
-        var pc = dev.retouch.edit.pixelguide.PixelClassifiers.load(Models.resolve(PixelguideDemo.CLASSIFIERS));
+        var pc = dev.retouch.edit.pixelguide.PixelClassifiers.load(Models.resolve(Demo.CLASSIFIERS));
         java.nio.file.Path dir;
         try {
             dir = java.nio.file.Files.createTempDirectory("retouch-bench");
         } catch (java.io.IOException e) {
             throw new dev.retouch.core.RetouchException("cannot create a temporary directory: " + e.getMessage(), e);
         }
-        var img = CliSupport.tensor(CliSupport.imageAt(DemoInputs.extract(dir).get(0), m.sampleSize()));
+        var img = CliSupport.tensor(CliSupport.imageAt(dev.retouch.eval.demo.DemoInputs.extract(dir).get(0), m.sampleSize()));
         var original = pc.segment(m, img, 0);
         var edit = dev.retouch.edit.pixelguide.ScriptedEdits.forMap(original).get(0);
         var target = dev.retouch.edit.pixelguide.MapEdit.apply(original, edit.ops());

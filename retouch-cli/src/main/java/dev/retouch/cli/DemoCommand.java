@@ -1,17 +1,11 @@
 package dev.retouch.cli;
 
-import dev.retouch.eval.report.HtmlReport;
-
-import dev.retouch.core.RetouchException;
+import dev.retouch.eval.demo.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 
 /** {@code retouch demo}: runs every method that exists on the shipped models and writes an HTML report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -31,48 +25,13 @@ final class DemoCommand implements Runnable {
     @Option(names = "--quick", description = "Fewer images and steps (for tests).")
     boolean quick;
 
-    /** The shipped evaluation-only judge, when present, labels every image of the report. */
-    static final String JUDGE = "emoji-judge";
-
-    private static String judgeView(HtmlReport report) {
-        Path dir = Models.shippedRoot().resolve(JUDGE);
-        if (!Files.isDirectory(dir)) {
-            CliSupport.warn("models/" + JUDGE + " is not shipped: images carry no judge labels");
-            return "";
-        }
-        var view = new dev.retouch.eval.judge.JudgeView(dev.retouch.eval.judge.EmojiJudge.load(dir));
-        report.judge(view);
-        return " Under each caption, in italics: what emoji-judge (an evaluation-only classifier no method uses) "
-                + "takes the image for, its top-1 emoji subcategory and that class's probability. An output whose "
-                + "label is not what it claims to be is not recognisable as such.";
-    }
-
     @Override
     public void run() {
         common.apply();
-        Models.resolve(PixelDemo.MODEL); // fail before writing anything when a shipped model is missing
-        Models.resolve(PixelguideDemo.CLASSIFIERS);
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new RetouchException("cannot create " + out + ": " + e.getMessage(), e);
-        }
-        long t0 = System.nanoTime();
-        HtmlReport report = new HtmlReport(out, "Retouch demo");
-        report.section("About", "Every section runs on the models shipped in models/ with seed " + seed
-                + ". Images are shown enlarged without smoothing." + judgeView(report));
-        List<Path> inputs = DemoInputs.extract(out);
-        for (DemoSection section : List.<DemoSection>of(new PixelDemo(), new PixelguideDemo(), new LatentDemo(),
-                new FewshotDemo(), new SineDemo())) {
-            System.err.println("demo: " + section.title());
-            section.run(report, inputs, seed, quick);
-        }
-        double secs = CliSupport.seconds(t0);
-        report.section("Total", String.format(Locale.ROOT, "demo wall time %.1f s (threads %d)", secs, common.threads));
-        report.write();
+        Demo.Result r = Demo.run(Models.store(), out, seed, quick, common.threads, System.err::println);
         var res = new java.util.LinkedHashMap<String, Object>();
-        res.put("report", out.resolve("index.html").toString());
-        res.put("seconds", secs);
+        res.put("report", r.report().toString());
+        res.put("seconds", r.seconds());
         CliSupport.print(common, res);
     }
 }

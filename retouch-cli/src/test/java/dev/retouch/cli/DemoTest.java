@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.demo.Demo;
+
 import dev.retouch.eval.report.HtmlReport;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,8 +44,8 @@ class DemoTest {
     @Test
     void demoOnTheShippedModel() throws Exception {
         Path root = repoRoot();
-        Assumptions.assumeTrue(Files.isDirectory(root.resolve("models").resolve(PixelDemo.MODEL)),
-                "no shipped model at " + root.resolve("models").resolve(PixelDemo.MODEL));
+        Assumptions.assumeTrue(Files.isDirectory(root.resolve("models").resolve(Demo.PIXEL_MODEL)),
+                "no shipped model at " + root.resolve("models").resolve(Demo.PIXEL_MODEL));
         checkDemo(root, tmp.resolve("demo"));
     }
 
@@ -52,8 +54,8 @@ class DemoTest {
     void demoOnAStandInModel() throws Exception {
         Path home = tmp.resolve("home");
         Files.createDirectories(home.resolve("models"));
-        var model = CliRun.tinyModel(home.resolve("models").resolve(PixelDemo.MODEL), 11, CliRun.tiny16());
-        tinyClassifiers(model).save(home.resolve("models").resolve(PixelguideDemo.CLASSIFIERS), "# tiny\n");
+        var model = CliRun.tinyModel(home.resolve("models").resolve(Demo.PIXEL_MODEL), 11, CliRun.tiny16());
+        tinyClassifiers(model).save(home.resolve("models").resolve(Demo.CLASSIFIERS), "# tiny\n");
         checkDemo(home, tmp.resolve("report"));
     }
 
@@ -87,7 +89,7 @@ class DemoTest {
             assertEquals(1, r.code(), r::describe);
             assertEquals(1, r.errorLines().size(), r::describe);
             String line = r.errorLines().get(0);
-            assertTrue(line.contains(PixelDemo.MODEL) && line.contains(home.resolve("models").toString()), line);
+            assertTrue(line.contains(Demo.PIXEL_MODEL) && line.contains(home.resolve("models").toString()), line);
             assertTrue(!r.err().contains("\tat "), r::describe);
         } finally {
             restore(old);
@@ -138,7 +140,7 @@ class DemoTest {
         assertEquals(2 * 3, images(sections.get("DDIM inversion and reconstruction")), html);
         assertEquals(2 * 4, images(sections.get("SDEdit")), html);
         // with emoji-judge shipped, every image carries its label and pixelguide rows add the judge's map
-        boolean judged = Files.isDirectory(home.resolve("models").resolve(DemoCommand.JUDGE));
+        boolean judged = Files.isDirectory(home.resolve("models").resolve(Demo.JUDGE));
         assertEquals(judged, html.contains("<br><i>judge: "), "judge labels iff the judge is shipped");
         int perRow = judged ? 7 : 6;
         int pixel = images(sections.get("pixelguide (paper 004)"));
@@ -163,7 +165,7 @@ class DemoTest {
             assertEquals(3, images(sections.get("fewshot on held-out emoji")), html);
             few += 3;
         }
-        String sine = sections.get(SineDemo.TITLE);
+        String sine = sections.get(Demo.SINE_TITLE);
         assertTrue(sine != null, html);
         int sineImages = sine.contains("not shipped yet") ? 0 : 1 + 2 * 2;
         assertEquals(sineImages, images(sine), html);

@@ -1,5 +1,7 @@
 package dev.retouch.cli;
 
+import dev.retouch.eval.demo.Demo;
+
 import dev.retouch.core.io.Safetensors;
 import dev.retouch.edit.sine.SineModel;
 import org.bytedeco.pytorch.Tensor;
@@ -17,14 +19,14 @@ class ShippedSineDemoTest {
     @Test
     void theShippedFineTuneNamesAndIsNearTheShippedEmojiLdm() {
         Path models = DemoTest.repoRoot().resolve("models");
-        Path dir = models.resolve(SineDemo.SHIPPED);
+        Path dir = models.resolve(Demo.SINE_MODEL);
         SineModel tuned = SineModel.load(dir);
-        assertEquals(models.resolve(LatentDemo.LDM).toAbsolutePath().normalize(),
+        assertEquals(models.resolve(Demo.LDM).toAbsolutePath().normalize(),
                 tuned.config().baseDir(dir).toAbsolutePath().normalize());
         // ‖θ_tuned − θ_base‖ / ‖θ_base‖ over the UNet: 0.032 measured against the emoji-ldm it was tuned from, 0.21
         // against the previous emoji-ldm (commit 88af496): a retrained base without a new fine-tune fails here.
         Map<String, Tensor> a = Safetensors.load(dir.resolve("model.safetensors"));
-        Map<String, Tensor> b = Safetensors.load(models.resolve(LatentDemo.LDM).resolve("model.safetensors"));
+        Map<String, Tensor> b = Safetensors.load(models.resolve(Demo.LDM).resolve("model.safetensors"));
         assertEquals(b.keySet(), a.keySet());
         double diff = 0;
         double norm = 0;

@@ -1,8 +1,10 @@
-package dev.retouch.cli;
+package dev.retouch.eval.demo;
 
 import dev.retouch.eval.edit.PixelguideBenchmark;
 
 import dev.retouch.eval.report.HtmlReport;
+
+
 
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
@@ -34,16 +36,16 @@ final class PixelguideDemo implements DemoSection {
     }
 
     @Override
-    public void run(HtmlReport report, List<Path> inputs, long seed, boolean quick) {
-        PixelDiffusionModel m = CliSupport.pixelModel(PixelDemo.MODEL);
-        PixelClassifiers pc = PixelClassifiers.load(Models.resolve(CLASSIFIERS));
+    public void run(Context ctx, HtmlReport report, List<Path> inputs, long seed, boolean quick) {
+        PixelDiffusionModel m = ctx.store().pixel(PixelDemo.MODEL);
+        PixelClassifiers pc = ctx.store().classifiers(CLASSIFIERS);
         report.section("pixelguide (paper 004)", "Each face is segmented by the pixel classifiers, its map is edited by "
                 + "a scripted operation, and the image is inverted to t0 and regenerated with classifier guidance "
                 + "inside the ROI (50-step respaced DDIM). Baseline: SDEdit (strength 0.5) of the image with the edit "
                 + "painted in palette colours.");
         List<List<Object>> rows = new ArrayList<>();
         for (Path p : inputs.subList(0, 2)) { // the two face inputs
-            RgbImage img = CliSupport.imageAt(p, m.sampleSize());
+            RgbImage img = ctx.imageAt(p, m.sampleSize());
             LabelMap original = pc.segment(m, ImageTensors.toTensor(img), seed);
             List<ScriptedEdits.Edit> edits = ScriptedEdits.forMap(original).stream()
                     .filter(e -> !java.util.Arrays.equals(MapEdit.apply(original, e.ops()).classes(), original.classes()))
@@ -65,7 +67,7 @@ final class PixelguideDemo implements DemoSection {
         long t0 = System.nanoTime();
         RgbImage out = ImageTensors.fromTensor(PixelGuide.edit(m, pc, ImageTensors.toTensor(img), original, target, o,
                 null).image());
-        double secs = CliSupport.seconds(t0);
+        double secs = Context.seconds(t0);
         var c = new PixelguideBenchmark.Case(p.getFileName().toString(), e.name(), img, original, target, roi);
         RgbImage painted = PixelguideBenchmark.paint(c);
         RgbImage sd = ImageTensors.fromTensor(PixelPipelines.sdedit(m, ImageTensors.toTensor(painted), 0.5, 50,

@@ -1,6 +1,7 @@
-package dev.retouch.cli;
+package dev.retouch.eval.demo;
 
 import dev.retouch.eval.report.HtmlReport;
+
 
 import java.nio.file.Path;
 import java.util.List;
@@ -10,5 +11,5 @@ interface DemoSection {
     String title();
 
     /** Runs the method on the demo inputs and appends its results to the report. */
-    void run(HtmlReport report, List<Path> inputs, long seed, boolean quick);
+    void run(Context ctx, HtmlReport report, List<Path> inputs, long seed, boolean quick);
 }

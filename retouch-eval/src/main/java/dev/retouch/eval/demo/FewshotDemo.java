@@ -1,6 +1,7 @@
-package dev.retouch.cli;
+package dev.retouch.eval.demo;
 
 import dev.retouch.eval.report.HtmlReport;
+
 
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.Images;
@@ -36,8 +37,8 @@ final class FewshotDemo implements DemoSection {
     }
 
     @Override
-    public void run(HtmlReport report, List<Path> inputs, long seed, boolean quick) {
-        Path dir = Models.shippedRoot().resolve(EFFECT);
+    public void run(Context ctx, HtmlReport report, List<Path> inputs, long seed, boolean quick) {
+        Path dir = ctx.root().resolve(EFFECT);
         if (!Files.isDirectory(dir)) {
             report.section(title(), "not shipped yet: models/" + EFFECT + " is missing.");
             return;
@@ -81,7 +82,7 @@ final class FewshotDemo implements DemoSection {
             if (in == null) {
                 throw new RetouchException("demo input /demo/fewshot/" + name + " missing from the classpath");
             }
-            return Images.decode(in.readAllBytes(), name, CliSupport.MAX_PIXELS);
+            return Images.decode(in.readAllBytes(), name, Images.DEFAULT_MAX_PIXELS);
         } catch (IOException e) {
             throw new RetouchException("cannot read demo input /demo/fewshot/" + name + ": " + e.getMessage(), e);
         }

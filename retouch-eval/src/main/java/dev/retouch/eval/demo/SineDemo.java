@@ -1,6 +1,7 @@
-package dev.retouch.cli;
+package dev.retouch.eval.demo;
 
 import dev.retouch.eval.report.HtmlReport;
+
 
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
@@ -41,19 +42,19 @@ final class SineDemo implements DemoSection {
     }
 
     @Override
-    public void run(HtmlReport report, List<Path> inputs, long seed, boolean quick) {
-        Path root = Models.shippedRoot();
+    public void run(Context ctx, HtmlReport report, List<Path> inputs, long seed, boolean quick) {
+        Path root = ctx.root();
         if (!Files.isDirectory(root.resolve(LatentDemo.LDM))) {
             report.section(TITLE, "not shipped yet: models/" + LatentDemo.LDM + " is missing.");
             return;
         }
         LatentDiffusion ld = LatentDiffusion.load(root.resolve(LatentDemo.LDM));
         int steps = quick ? 5 : 25;
-        RgbImage src = CliSupport.imageAt(inputs.get(0), ld.imageSize());
+        RgbImage src = ctx.imageAt(inputs.get(0), ld.imageSize());
         Path shipped = root.resolve(SHIPPED);
         boolean useShipped = !quick && Files.isDirectory(shipped);
         SineModel model = useShipped ? shippedModel(shipped, root)
-                : finetune(ld, src, quick ? 20 : SineFinetune.DEFAULT_STEPS_PATCHES, seed);
+                : finetune(ctx, ld, src, quick ? 20 : SineFinetune.DEFAULT_STEPS_PATCHES, seed);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("input", DemoInputs.NAMES.get(0));
         params.put("class", "face");
@@ -75,7 +76,7 @@ final class SineDemo implements DemoSection {
                         SineRequest.DEFAULT_GUIDANCE, w / ld.sizeMultiple() * ld.sizeMultiple(), s, true);
                 shown.add(ImageTensors.fromTensor(SineSampling.edit(ld, model, r,
                         SamplerKind.DDIM.create(ld.schedule(), steps, 0.0), Tensors.generator(seed), LoopHooks.NONE,
-                        CliSupport::warn)));
+                        ctx::warn)));
                 caps.add(prompt + " " + r.width() + "x" + r.height());
             }
         }
@@ -97,21 +98,21 @@ final class SineDemo implements DemoSection {
         return model;
     }
 
-    private static SineModel finetune(LatentDiffusion ld, RgbImage src, int steps, long seed) {
+    private static SineModel finetune(Context ctx, LatentDiffusion ld, RgbImage src, int steps, long seed) {
         Path run;
         try {
             run = Files.createTempDirectory("retouch-sine-demo");
         } catch (IOException e) {
             throw new RetouchException("cannot create a temporary directory for the sine demo: " + e.getMessage(), e);
         }
-        SineFinetune ft = new SineFinetune(ld, CliSupport.tensor(src), "face", Variant.PATCHES, ".",
+        SineFinetune ft = new SineFinetune(ld, ImageTensors.toTensor(src), "face", Variant.PATCHES, ".",
                 SineFinetune.trainConfig(steps, SineFinetune.DEFAULT_BATCH, SineFinetune.DEFAULT_LEARNING_RATE, 0, seed),
-                run, CliSupport::warn);
+                run, ctx::warn);
         ft.trainer().run(Progress.stderr("sine demo fine-tune", steps));
         try (var files = Files.walk(run)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            CliSupport.warn("could not remove " + run);
+            ctx.warn("could not remove " + run);
         }
         return ft.model();
     }

@@ -1,6 +1,7 @@
-package dev.retouch.cli;
+package dev.retouch.eval.demo;
 
 import dev.retouch.eval.report.HtmlReport;
+
 
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
@@ -41,12 +42,12 @@ final class LatentDemo implements DemoSection {
     }
 
     @Override
-    public void run(HtmlReport report, List<Path> inputs, long seed, boolean quick) {
-        Path root = Models.shippedRoot();
+    public void run(Context ctx, HtmlReport report, List<Path> inputs, long seed, boolean quick) {
+        Path root = ctx.root();
         if (!Files.isDirectory(root.resolve(VAE))) {
             report.section("Autoencoder (" + VAE + ")", "not shipped yet: models/" + VAE + " is missing.");
         } else {
-            autoencoder(report, AutoencoderKL.load(root.resolve(VAE)), quick ? inputs.subList(0, 2) : inputs);
+            autoencoder(ctx, report, AutoencoderKL.load(root.resolve(VAE)), quick ? inputs.subList(0, 2) : inputs);
         }
         if (!Files.isDirectory(root.resolve(LDM))) {
             report.section("Text-to-image and img2img (" + LDM + ")", "not shipped yet: models/" + LDM + " is missing.");
@@ -54,11 +55,11 @@ final class LatentDemo implements DemoSection {
         }
         LatentDiffusion ld = LatentDiffusion.load(root.resolve(LDM));
         int steps = quick ? 5 : 25;
-        textToImage(report, ld, quick ? CAPTIONS.subList(0, 2) : CAPTIONS, steps, seed);
-        img2img(report, ld, quick ? inputs.subList(0, 1) : inputs, steps, seed);
+        textToImage(ctx, report, ld, quick ? CAPTIONS.subList(0, 2) : CAPTIONS, steps, seed);
+        img2img(ctx, report, ld, quick ? inputs.subList(0, 1) : inputs, steps, seed);
     }
 
-    private static void autoencoder(HtmlReport report, AutoencoderKL vae, List<Path> inputs) {
+    private static void autoencoder(Context ctx, HtmlReport report, AutoencoderKL vae, List<Path> inputs) {
         report.section("Autoencoder (" + VAE + ")", "Each input is encoded to its 4×16×16 latent (posterior mode) and "
                 + "decoded.");
         List<RgbImage> shown = new ArrayList<>();
@@ -66,8 +67,8 @@ final class LatentDemo implements DemoSection {
         List<List<Object>> rows = new ArrayList<>();
         try (InferenceMode guard = new InferenceMode()) {
             for (int i = 0; i < inputs.size(); i++) {
-                RgbImage in = CliSupport.imageAt(inputs.get(i), vae.config().sampleSize());
-                Tensor x = CliSupport.tensor(in);
+                RgbImage in = ctx.imageAt(inputs.get(i), vae.config().sampleSize());
+                Tensor x = ImageTensors.toTensor(in);
                 RgbImage out = ImageTensors.fromTensor(vae.decodeLatents(vae.encodeLatents(x)));
                 shown.add(in);
                 shown.add(out);
@@ -80,7 +81,7 @@ final class LatentDemo implements DemoSection {
         report.table(List.of("input", "PSNR dB", "SSIM"), rows);
     }
 
-    private static void textToImage(HtmlReport report, LatentDiffusion ld, List<String> captions, int steps, long seed) {
+    private static void textToImage(Context ctx, HtmlReport report, LatentDiffusion ld, List<String> captions, int steps, long seed) {
         double guidance = 5.0;
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("sampler", SamplerKind.DPMPP_2M.id());
@@ -94,7 +95,7 @@ final class LatentDemo implements DemoSection {
         long t0 = System.nanoTime();
         for (String caption : captions) {
             Scheduler s = SamplerKind.DPMPP_2M.create(ld.schedule(), steps, 0.0);
-            PromptStates states = PromptStates.encode(ld, List.of(caption), "", CliSupport::warn);
+            PromptStates states = PromptStates.encode(ld, List.of(caption), "", ctx::warn);
             Tensor x = LatentPipelines.generate(ld, states, guidance, 2, s, Tensors.generator(seed), LoopHooks.NONE);
             for (RgbImage img : ImageTensors.fromBatch(x)) {
                 shown.add(img);
@@ -102,10 +103,10 @@ final class LatentDemo implements DemoSection {
             }
         }
         report.images(shown, caps, 3);
-        report.table(List.of("images", "seconds in all"), List.of(List.of(shown.size(), CliSupport.seconds(t0))));
+        report.table(List.of("images", "seconds in all"), List.of(List.of(shown.size(), Context.seconds(t0))));
     }
 
-    private static void img2img(HtmlReport report, LatentDiffusion ld, List<Path> inputs, int steps, long seed) {
+    private static void img2img(Context ctx, HtmlReport report, LatentDiffusion ld, List<Path> inputs, int steps, long seed) {
         String prompt = "face with tears of joy";
         double[] strengths = {0.4, 0.6, 0.8};
         Map<String, Object> params = new LinkedHashMap<>();
@@ -116,13 +117,13 @@ final class LatentDemo implements DemoSection {
         params.put("seed", seed);
         report.section("img2img (" + LDM + ")", "Each input noised to a strength, then denoised towards the prompt.");
         report.params(params);
-        PromptStates states = PromptStates.encode(ld, List.of(prompt), "", CliSupport::warn);
+        PromptStates states = PromptStates.encode(ld, List.of(prompt), "", ctx::warn);
         for (int i = 0; i < inputs.size(); i++) {
-            RgbImage in = CliSupport.imageAt(inputs.get(i), ld.imageSize());
+            RgbImage in = ctx.imageAt(inputs.get(i), ld.imageSize());
             List<RgbImage> row = new ArrayList<>(List.of(in));
             List<String> caps = new ArrayList<>(List.of(DemoInputs.NAMES.get(i)));
             for (double strength : strengths) {
-                Tensor x = LatentPipelines.img2img(ld, CliSupport.tensor(in), states, 5.0, strength, steps,
+                Tensor x = LatentPipelines.img2img(ld, ImageTensors.toTensor(in), states, 5.0, strength, steps,
                         Tensors.generator(seed), LoopHooks.NONE);
                 row.add(ImageTensors.fromTensor(x));
                 caps.add("strength " + strength);

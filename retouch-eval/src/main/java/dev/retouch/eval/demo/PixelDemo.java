@@ -1,6 +1,7 @@
-package dev.retouch.cli;
+package dev.retouch.eval.demo;
 
 import dev.retouch.eval.report.HtmlReport;
+
 
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
@@ -28,13 +29,13 @@ final class PixelDemo implements DemoSection {
     }
 
     @Override
-    public void run(HtmlReport report, List<Path> inputs, long seed, boolean quick) {
-        PixelDiffusionModel m = CliSupport.pixelModel(MODEL);
+    public void run(Context ctx, HtmlReport report, List<Path> inputs, long seed, boolean quick) {
+        PixelDiffusionModel m = ctx.store().pixel(MODEL);
         int steps = quick ? 10 : 50;
         samples(report, m, seed, quick ? 4 : 16, steps);
         List<RgbImage> images = new ArrayList<>();
         for (Path p : quick ? inputs.subList(0, 2) : inputs) {
-            images.add(CliSupport.imageAt(p, m.sampleSize()));
+            images.add(ctx.imageAt(p, m.sampleSize()));
         }
         reconstructions(report, m, images, steps);
         sdedits(report, m, images, steps, seed);
@@ -44,7 +45,7 @@ final class PixelDemo implements DemoSection {
         long t0 = System.nanoTime();
         Tensor x = PixelPipelines.sample(m, DDIMScheduler.of(m.schedule(), steps), count, Tensors.generator(seed),
                 LoopHooks.NONE);
-        double secs = CliSupport.seconds(t0);
+        double secs = Context.seconds(t0);
         report.section("Unconditional samples (" + MODEL + ")", count + " samples, DDIM η = 0, " + steps
                 + " steps, seed " + seed + String.format(java.util.Locale.ROOT, ", %.2f s in all.", secs));
         List<RgbImage> imgs = ImageTensors.fromBatch(x);
@@ -61,8 +62,8 @@ final class PixelDemo implements DemoSection {
         List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             long t0 = System.nanoTime();
-            var r = PixelPipelines.reconstruct(m, CliSupport.tensor(images.get(i)), steps, LoopHooks.NONE);
-            double secs = CliSupport.seconds(t0);
+            var r = PixelPipelines.reconstruct(m, ImageTensors.toTensor(images.get(i)), steps, LoopHooks.NONE);
+            double secs = Context.seconds(t0);
             RgbImage out = ImageTensors.fromTensor(r.image());
             RgbImage noise = ImageTensors.fromTensor(r.latent().div(Tensors.s(3)));
             report.images(List.of(images.get(i), report.plain(noise), out), List.of("input", "inverted x_T (÷3)", "reconstruction"), 3);
@@ -84,7 +85,7 @@ final class PixelDemo implements DemoSection {
             List<RgbImage> row = new ArrayList<>(List.of(img));
             List<String> caps = new ArrayList<>(List.of("input"));
             for (double s : strengths) {
-                Tensor x = PixelPipelines.sdedit(m, CliSupport.tensor(img), s, steps, Tensors.generator(seed), LoopHooks.NONE);
+                Tensor x = PixelPipelines.sdedit(m, ImageTensors.toTensor(img), s, steps, Tensors.generator(seed), LoopHooks.NONE);
                 row.add(ImageTensors.fromTensor(x));
                 caps.add("strength " + s);
             }

@@ -1,8 +1,6 @@
-package dev.retouch.cli;
+package dev.retouch.eval.demo;
 
 import dev.retouch.core.RetouchException;
-import dev.retouch.core.image.Images;
-import dev.retouch.core.image.RgbImage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,14 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The demo's bundled input images (test-split emoji, see resources/demo/README.md). */
-final class DemoInputs {
-    static final List<String> NAMES = List.of("1f601.png", "1f629.png", "1f98a.png", "1f34d.png");
+public final class DemoInputs {
+    public static final List<String> NAMES = List.of("1f601.png", "1f629.png", "1f98a.png", "1f34d.png");
 
     private DemoInputs() {
     }
 
     /** Copies the bundled inputs into {@code dir} and returns their paths. */
-    static List<Path> extract(Path dir) {
+    public static List<Path> extract(Path dir) {
         List<Path> out = new ArrayList<>();
         for (String name : NAMES) {
             Path target = dir.resolve("input-" + name);
@@ -35,9 +33,5 @@ final class DemoInputs {
             out.add(target);
         }
         return out;
-    }
-
-    static RgbImage read(Path p) {
-        return Images.read(p, CliSupport.MAX_PIXELS);
     }
 }
