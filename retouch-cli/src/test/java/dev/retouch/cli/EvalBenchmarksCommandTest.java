@@ -116,4 +116,22 @@ class EvalBenchmarksCommandTest {
         assertEquals(2, train.code(), train::describe);
         assertTrue(train.err().contains("--split must be validation or test"), train.err());
     }
+
+    @Test
+    void theShippedClipRetrievesAboveChanceAndTheAutoencoderRoundTrips() {
+        CliRun clip = CliRun.run("eval", "clip", "--model", shipped("emoji-clip"), "--json", "--out",
+                tmp.resolve("clip").toString());
+        assertEquals(0, clip.code(), clip::describe);
+        JsonNode c = clip.json();
+        assertEquals("test", c.get("split").asText());
+        assertTrue(c.get("top1").asDouble() > 10 * c.get("chance_top1").asDouble(), c.toString());
+        assertTrue(c.get("top5").asDouble() >= c.get("top1").asDouble(), c.toString());
+        CliRun vae = CliRun.run("eval", "vae", "--model", shipped("emoji-vae"), "--json", "--out",
+                tmp.resolve("vae").toString());
+        assertEquals(0, vae.code(), vae::describe);
+        JsonNode v = vae.json();
+        assertEquals(c.get("images").asInt(), v.get("images").asInt(), "the same test split");
+        assertTrue(v.get("psnr").asDouble() > 25 && v.get("ssim").asDouble() > 0.9, v.toString());
+        assertTrue(Files.isRegularFile(tmp.resolve("vae/index.html")) && Files.isRegularFile(tmp.resolve("clip/report.json")));
+    }
 }
