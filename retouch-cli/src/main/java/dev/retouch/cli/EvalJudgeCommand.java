@@ -33,31 +33,10 @@ final class EvalJudgeCommand implements Runnable {
         common.apply();
         EmojiJudge judge = EmojiJudge.load(Models.resolve(model));
         JudgeReport rep = JudgeReport.measure(judge, EmojiDataset.load(), CliSupport::warn);
-        Map<String, Object> res = new LinkedHashMap<>(fields(rep));
+        Map<String, Object> res = new LinkedHashMap<>(rep.fields());
         res.put("model", Models.resolve(model).toString());
         CliSupport.mkdirs(out);
         dev.retouch.core.io.Json.write(out.resolve("report.json"), res);
         CliSupport.print(common, res);
-    }
-
-    static Map<String, Object> fields(JudgeReport rep) {
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("test_images", rep.testImages());
-        res.put("test_top1", rep.top1());
-        res.put("test_top5", rep.top5());
-        res.put("test_unknown_subcategory", rep.testUnknown());
-        res.put("held_out_faces", rep.heldOutFaces());
-        res.put("face_mean_iou", rep.faceMeanIou());
-        res.put("face_mean_iou_present_classes", rep.faceMeanIouPresent());
-        Map<String, Object> perClass = new LinkedHashMap<>();
-        dev.retouch.edit.pixelguide.FaceClass[] names = dev.retouch.edit.pixelguide.FaceClass.values();
-        for (int c = 0; c < rep.faceClassIou().length; c++) {
-            double v = rep.faceClassIou()[c];
-            perClass.put(c < names.length ? names[c].label() : "class " + c, Double.isNaN(v) ? "absent"
-                    : rep.faceClassPresent()[c] ? v : "absent from the labels (" + v + ")");
-        }
-        res.put("face_class_iou", perClass);
-        res.put("train_test_judge_fd", rep.trainTestFd());
-        return res;
     }
 }

@@ -95,7 +95,7 @@ final class TrainJudgeCommand implements Runnable {
         res.put("steps", r.steps());
         res.put("loss", r.recentLoss());
         res.put("seconds", trainer.seconds());
-        res.putAll(EvalJudgeCommand.fields(rep));
+        res.putAll(rep.fields());
         res.put("model", run.modelDir().toString());
         CliSupport.print(common, res);
     }
@@ -132,7 +132,7 @@ final class TrainJudgeCommand implements Runnable {
         res.put("loss", r.recentLoss());
         res.put("seconds", trainer.seconds());
         res.put("face_mean_iou_before", before.faceMeanIou());
-        res.putAll(EvalJudgeCommand.fields(rep));
+        res.putAll(rep.fields());
         res.put("model", run.modelDir().toString());
         CliSupport.print(common, res);
     }

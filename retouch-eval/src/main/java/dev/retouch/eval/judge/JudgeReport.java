@@ -82,4 +82,26 @@ public record JudgeReport(int testImages, long testUnknown, double top1, double 
         }
         return out;
     }
+
+    /** The report's fields as {@code eval judge}, {@code train judge} and their report.json print them. */
+    public java.util.Map<String, Object> fields() {
+        java.util.Map<String, Object> res = new java.util.LinkedHashMap<>();
+        res.put("test_images", testImages());
+        res.put("test_top1", top1());
+        res.put("test_top5", top5());
+        res.put("test_unknown_subcategory", testUnknown());
+        res.put("held_out_faces", heldOutFaces());
+        res.put("face_mean_iou", faceMeanIou());
+        res.put("face_mean_iou_present_classes", faceMeanIouPresent());
+        java.util.Map<String, Object> perClass = new java.util.LinkedHashMap<>();
+        dev.retouch.edit.pixelguide.FaceClass[] names = dev.retouch.edit.pixelguide.FaceClass.values();
+        for (int c = 0; c < faceClassIou().length; c++) {
+            double v = faceClassIou()[c];
+            perClass.put(c < names.length ? names[c].label() : "class " + c, Double.isNaN(v) ? "absent"
+                    : faceClassPresent()[c] ? v : "absent from the labels (" + v + ")");
+        }
+        res.put("face_class_iou", perClass);
+        res.put("train_test_judge_fd", trainTestFd());
+        return res;
+    }
 }
