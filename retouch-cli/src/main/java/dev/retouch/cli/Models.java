@@ -35,9 +35,4 @@ final class Models {
     static Path resolve(String nameOrPath) {
         return store().resolve(nameOrPath);
     }
-
-    /** Whether the model directory holds a latent diffusion model (else a pixel model is expected). */
-    static boolean isLatent(Path dir) {
-        return "latent-diffusion".equals(ModelStore.kind(dir));
-    }
 }

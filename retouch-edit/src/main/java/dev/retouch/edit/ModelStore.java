@@ -253,6 +253,11 @@ public final class ModelStore {
         }
     }
 
+    /** Whether the model {@code nameOrPath} is a text-to-image latent diffusion model (else a pixel model, say). */
+    public boolean isLatent(String nameOrPath) {
+        return "latent-diffusion".equals(kind(resolve(nameOrPath)));
+    }
+
     /** What a model directory holds, from its config: its {@code type}, else the shape of the config. */
     public static String kind(Path dir) {
         JsonNode c = ModelDirectory.open(dir).configTree();

@@ -92,7 +92,7 @@ public final class SdeditBenchmark {
     public static Result run(ModelStore store, EmojiDataset ds, Config c, Path out, StepListener progress,
                              Consumer<String> warnings) {
         EmojiJudge judge = EmojiJudge.fromStore(store, c.judge());
-        boolean latent = "latent-diffusion".equals(ModelStore.kind(store.resolve(c.model())));
+        boolean latent = store.isLatent(c.model());
         Reports.directory(out);
         List<EmojiImage> chosen = ds.spread(Split.TEST, c.count());
         int[] truth = chosen.stream().mapToInt(e -> judge.config().subcategories().indexOf(e.base().subcategory()))

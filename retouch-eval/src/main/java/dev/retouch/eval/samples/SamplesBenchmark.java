@@ -93,7 +93,7 @@ public final class SamplesBenchmark {
     public static Result run(ModelStore store, EmojiDataset ds, Config c, Path out, StepListener progress,
                              Consumer<String> warnings) {
         EmojiJudge judge = EmojiJudge.fromStore(store, c.judge());
-        boolean latent = "latent-diffusion".equals(ModelStore.kind(store.resolve(c.model())));
+        boolean latent = store.isLatent(c.model());
         Reports.directory(out);
         long t0 = System.nanoTime();
         Tensor samples = latent ? latentSamples(store.latent(c.model()), c, progress, warnings)
