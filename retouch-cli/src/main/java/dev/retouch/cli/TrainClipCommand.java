@@ -3,7 +3,6 @@ package dev.retouch.cli;
 import dev.retouch.core.io.Json;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
-import dev.retouch.data.emoji.EmojiImage;
 import dev.retouch.diffusion.clip.Clip;
 import dev.retouch.diffusion.clip.ClipConfig;
 import dev.retouch.diffusion.clip.ClipModel;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -128,7 +126,7 @@ final class TrainClipCommand implements Runnable {
                 c.vision().patchSize(), c.vision().patchSize(), c.vision().width(), c.vision().layers(),
                 c.projectionDim(), pairs, tc.emaDecay(), r.steps(), tc.batchSize(), lr, vocabSize, context, run.seed,
                 run.checkpointEvery, run.out, r.steps(), seconds, seconds / 3600, lr, tc.weightDecay(), tc.warmupSteps(),
-                Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
+                LossCurve.lastMean(loss, 100),
                 test.n(), test.captions(), test.top1(), test.top5(), 1.0 / test.captions(), 5.0 / test.captions(),
                 LossCurve.markdown(loss, 10));
     }

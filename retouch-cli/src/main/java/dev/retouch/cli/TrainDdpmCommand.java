@@ -94,7 +94,7 @@ final class TrainDdpmCommand implements Runnable {
                 r.steps(), tc.batchSize(), lr, baseChannels, size, run.seed, run.checkpointEvery, recipeOptions(), run.out,
                 r.steps(), seconds,
                 seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
-                java.util.Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
+                LossCurve.lastMean(loss, 100),
                 LossCurve.markdown(loss, 10));
     }
 

@@ -181,7 +181,7 @@ final class TrainJudgeCommand implements Runnable {
                 """, faces.names().size(), tc.batchSize(), weights == null ? "" : ", class-weighted (median/frequency)^½ "
                         + "clipped to [0.2, 5]", faceHeadOnly, r.steps(), tc.batchSize(), lr,
                 classBalance ? " --class-balance" : "", run.seed, run.out, r.steps(), seconds, seconds / 60, lr,
-                tc.warmupSteps(), Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
+                tc.warmupSteps(), LossCurve.lastMean(loss, 100),
                 rep.testImages(), before.top1(), rep.top1(), before.top5(), rep.top5(), before.trainTestFd(),
                 rep.trainTestFd(), rep.heldOutFaces(), before.faceMeanIouPresent(), rep.faceMeanIouPresent(),
                 before.faceMeanIou(), rep.faceMeanIou(), before.classIouText(names), rep.classIouText(names),
@@ -234,7 +234,7 @@ final class TrainJudgeCommand implements Runnable {
                 train.labels().length, faces.names().size(), 100 * JudgeData.MIN_FACE_SHARE, faceWeight, tc.emaDecay(),
                 r.steps(), tc.batchSize(), lr, faceWeight, run.seed, run.out,
                 r.steps(), seconds, seconds / 60, lr, tc.warmupSteps(), tc.weightDecay(), tc.gradClip(),
-                Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
+                LossCurve.lastMean(loss, 100),
                 rep.testImages(), rep.top1(), rep.top5(), rep.testUnknown(), rep.heldOutFaces(), rep.faceMeanIou(),
                 rep.trainTestFd(), LossCurve.markdown(loss, 10));
     }

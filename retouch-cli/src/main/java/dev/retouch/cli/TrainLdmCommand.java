@@ -222,7 +222,7 @@ final class TrainLdmCommand implements Runnable {
                 pairs, captionDropout, tc.emaDecay(), c.vae(), c.textEncoder(), vae, clip, r.steps(), tc.batchSize(),
                 lr, captionDropout, limit, run.seed, run.checkpointEvery, recipeOptions(), run.out, r.steps(), seconds, seconds / 3600,
                 tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
-                Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
+                LossCurve.lastMean(loss, 100),
                 LossCurve.markdown(loss, 10));
     }
 }

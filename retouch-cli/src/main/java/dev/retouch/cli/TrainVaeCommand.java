@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -146,7 +145,7 @@ final class TrainVaeCommand implements Runnable {
                 (mseWeight > 0 ? " --mse-weight " + mseWeight : "")
                         + (init == null ? "" : " --init " + init + (decoderOnly ? " --decoder-only" : "")), run.seed, run.checkpointEvery, run.out,
                 r.steps(), seconds, seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
-                Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN),
+                LossCurve.lastMean(loss, 100),
                 scale, scores.n(), scores.psnr(), scores.ssim(), LossCurve.markdown(loss, 10));
     }
 

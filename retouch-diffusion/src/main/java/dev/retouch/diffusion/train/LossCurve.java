@@ -47,4 +47,9 @@ public final class LossCurve {
         }
         return String.join("\n", rows) + "\n";
     }
+
+    /** The mean of the last {@code n} losses (all of them when fewer), NaN when there are none: the cards' summary. */
+    public static double lastMean(double[] loss, int n) {
+        return java.util.Arrays.stream(loss, Math.max(0, loss.length - n), loss.length).average().orElse(Double.NaN);
+    }
 }

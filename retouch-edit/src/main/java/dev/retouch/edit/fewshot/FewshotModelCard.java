@@ -4,7 +4,6 @@ import dev.retouch.data.pairs.ImagePair;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -22,7 +21,7 @@ final class FewshotModelCard {
             case PIX2PIX -> "the pix2pix-style direct regressor baseline (U-Net, L1)";
         };
         String names = effect.pairs().stream().map(ImagePair::name).collect(Collectors.joining(", "));
-        double recent = Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN);
+        double recent = LossCurve.lastMean(loss, 100);
         return String.format(Locale.ROOT, """
                 # Few-shot effect (trained by `retouch train fewshot`)
 

@@ -12,7 +12,6 @@ import dev.retouch.diffusion.train.Trainer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -78,7 +77,7 @@ public final class FewshotTraining {
         effect.network().eval();
         double psnr = trainPsnr(effect);
         double[] loss = LossCurve.read(runDir.resolve(Trainer.LOSS_CSV));
-        double recent = Arrays.stream(loss, Math.max(0, loss.length - 100), loss.length).average().orElse(Double.NaN);
+        double recent = LossCurve.lastMean(loss, 100);
         effect.save(effectDir, trainer.finalWeights(),
                 FewshotModelCard.of(effect, run, r.steps(), trainer.seconds(), loss, psnr));
         return new Result(effect, effectDir, r.steps(), trainer.seconds(), recent, psnr);
