@@ -54,6 +54,7 @@ class ModelStoreTest {
         assertEquals(direct.toAbsolutePath(), store.resolve(direct.toString()));
         assertEquals(2, store.list().size());
         assertEquals("pixel-diffusion", store.list().get(0).kind());
+        assertTrue(!store.isLatent("tiny-ddpm"), "a pixel model is not a latent one");
     }
 
     @Test
