@@ -58,7 +58,6 @@ final class EvalLdmCommand implements Runnable {
         CliSupport.requireRange("--limit", limit, 2, 100_000);
         CliSupport.requireRange("--guidance", guidance, 0, 100);
         CliSupport.requireRange("--steps", steps, 1, 1000);
-        CliSupport.mkdirs(out);
         var config = new TextToImageBenchmark.Config(model, judgeName, limit, steps, guidance, sampler, seed, !noFloor);
         var result = TextToImageBenchmark.run(Models.store(), EmojiDataset.load(), config, out,
                 label -> Progress.stderr("generate (" + label + ")", 0), CliSupport::warn);

@@ -70,7 +70,6 @@ final class EvalPixelguideCommand implements Runnable {
     public void run() {
         common.apply();
         Split wanted = wantedSplit();
-        CliSupport.mkdirs(out);
         var config = new PixelguideBenchmark.Config(pixelModel.name, classifiers.name, judgeName, clip, wanted, faces,
                 full, sweep, seed);
         var result = PixelguideBenchmark.run(Models.store(), EmojiDataset.load(), config, out, System.err::println);

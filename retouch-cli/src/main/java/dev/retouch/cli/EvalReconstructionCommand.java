@@ -44,7 +44,6 @@ final class EvalReconstructionCommand implements Runnable {
         common.apply();
         CliSupport.requireRange("--limit", limit, 1, 100_000);
         CliSupport.requireRange("--batch", batch, 1, 1024);
-        CliSupport.mkdirs(out);
         var config = new ReconstructionBenchmark.Config(pixelModel.name, judgeName, steps, limit, batch);
         var result = ReconstructionBenchmark.run(Models.store(), EmojiDataset.load(), config, out,
                 s -> Progress.stderr("reconstruct " + s + " steps", 0), CliSupport::warn);

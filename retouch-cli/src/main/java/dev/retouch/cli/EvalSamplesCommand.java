@@ -51,7 +51,6 @@ final class EvalSamplesCommand implements Runnable {
         common.apply();
         CliSupport.requireRange("--count", count, 2, 4096);
         CliSupport.requireRange("--steps", steps, 1, 1000);
-        CliSupport.mkdirs(out);
         var config = new SamplesBenchmark.Config(model, judgeName, count, steps, sampler, seed);
         var result = SamplesBenchmark.run(Models.store(), EmojiDataset.load(), config, out,
                 Progress.stderr("sample", count), CliSupport::warn);

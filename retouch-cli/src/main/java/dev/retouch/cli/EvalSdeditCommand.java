@@ -57,7 +57,6 @@ final class EvalSdeditCommand implements Runnable {
         if (!(strength > 0 && strength <= 1)) {
             throw new CliSupport.UsageError("--strength must be in (0, 1], got " + strength);
         }
-        CliSupport.mkdirs(out);
         var config = new SdeditBenchmark.Config(model, judgeName, count, strength, steps, guidance, seed);
         var result = SdeditBenchmark.run(Models.store(), EmojiDataset.load(), config, out,
                 Progress.stderr("eval sdedit", 0), CliSupport::warn);

@@ -105,10 +105,10 @@ public final class PixelguideBenchmark {
 
     @SuppressWarnings("unchecked")
     private Result run(Path out) {
-        Reports.directory(out);
         PixelDiffusionModel m = store.pixel(config.model());
         PixelClassifiers pc = store.classifiers(config.classifiers());
         judgeView = new JudgeView(EmojiJudge.fromStore(store, config.judge()));
+        Reports.directory(out); // after the models load: a refused run leaves nothing behind
         List<Case> cases = cases(m, pc);
         HtmlReport html = new HtmlReport(out, "pixelguide benchmark");
         html.judge(judgeView);
