@@ -73,7 +73,7 @@ final class CliSupport {
     }
 
     /** A bad option value (the caller's mistake): exit 2 like picocli's own usage errors. */
-    static final class UsageError extends RetouchException {
+    static final class UsageError extends dev.retouch.core.InvalidRequestException {
         UsageError(String message) {
             super(message);
         }

@@ -32,7 +32,7 @@ import java.util.Map;
         footer = {"", "Example:", "  bin/retouch finetune sine --image smile.png --class face --out out/sine-smile",
                 "  bin/retouch edit sine --tuned out/sine-smile --prompt \"face with sunglasses\" --seed 1 --out edit.png"})
 final class FinetuneSineCommand implements Runnable {
-    static final String RUN = "train";
+    static final String RUN = SineFinetune.RUN_DIR;
 
     @Mixin
     Common common;

@@ -57,7 +57,7 @@ public final class Main implements Runnable {
                 ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
         err.println("error: " + message);
         err.flush();
-        return e instanceof CliSupport.UsageError ? cl.getCommandSpec().exitCodeOnInvalidInput() : 1;
+        return e instanceof dev.retouch.core.InvalidRequestException ? cl.getCommandSpec().exitCodeOnInvalidInput() : 1;
     }
 
     private static boolean hasDebug(CommandLine.ParseResult parsed) {

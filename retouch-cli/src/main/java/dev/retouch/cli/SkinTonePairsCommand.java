@@ -61,9 +61,6 @@ final class SkinTonePairsCommand implements Runnable {
     }
 
     static Split split(String name) {
-        for (Split s : Split.values()) {
-            if (s.name().equalsIgnoreCase(name)) return s;
-        }
-        throw new RetouchException("unknown split '" + name + "': expected train, validation or test");
+        return Split.parse(name);
     }
 }

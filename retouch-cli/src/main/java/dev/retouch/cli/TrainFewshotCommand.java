@@ -120,15 +120,10 @@ final class TrainFewshotCommand implements Runnable {
 
     /** Applies --skips to the few-shot variants (the pix2pix U-Net has its own, ordinary skips). */
     static EffectConfig withSkips(EffectConfig c, String skips) {
-        if (!List.of("high-pass", "full", "none").contains(skips)) {
+        if (!EffectConfig.SKIPS.contains(skips)) {
             throw new CliSupport.UsageError("--skips must be high-pass, full or none, got '" + skips + "'");
         }
-        boolean on = !skips.equals("none");
-        boolean highPass = skips.equals("high-pass");
-        if (c.fewshot() == null) {
-            return c;
-        }
-        return c.withFewshot(c.fewshot().withAutoencoder(c.fewshot().autoencoder().withSkips(on, highPass)));
+        return c.withSkips(skips);
     }
 
     private static Progress bar(int total) {

@@ -19,6 +19,21 @@ public enum Split {
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
+    /**
+     * The split named {@code name} (train, validation or test, any case).
+     *
+     * @throws dev.retouch.core.InvalidRequestException for any other name
+     */
+    public static Split parse(String name) {
+        for (Split s : values()) {
+            if (s.name().equalsIgnoreCase(name)) {
+                return s;
+            }
+        }
+        throw new dev.retouch.core.InvalidRequestException("unknown split '" + name
+                + "': expected train, validation or test");
+    }
+
     /** The split of a group key: {@link #TRAIN} for buckets 0–79, {@link #VALIDATION} 80–89, {@link #TEST} 90–99. */
     public static Split forKey(String groupKey) {
         int bucket = bucket(groupKey);

@@ -93,6 +93,24 @@ public final class ModelStore {
         return find(nameOrPath, "effects", "effect");
     }
 
+    /** The directory of a model when {@link #resolve} finds one; empty otherwise. */
+    public java.util.Optional<Path> lookup(String nameOrPath) {
+        try {
+            return java.util.Optional.of(resolve(nameOrPath));
+        } catch (RetouchException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The directory of an effect when {@link #resolveEffect} finds one; empty otherwise. */
+    public java.util.Optional<Path> lookupEffect(String nameOrPath) {
+        try {
+            return java.util.Optional.of(resolveEffect(nameOrPath));
+        } catch (RetouchException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private Path find(String nameOrPath, String sub, String what) {
         Objects.requireNonNull(nameOrPath, what + " name");
         if (nameOrPath.isBlank()) {

@@ -38,6 +38,27 @@ public record EffectConfig(int formatVersion, EffectVariant variant, FewshotConf
         return fewshot != null ? fewshot.imageSize() : regressor.imageSize();
     }
 
+    /** The autoencoder skip settings by name: {@code high-pass} (the default), {@code full} or {@code none}. */
+    public static final java.util.List<String> SKIPS = java.util.List.of("high-pass", "full", "none");
+
+    /**
+     * This config with the autoencoder skips named {@code skips} (one of {@link #SKIPS}); pix2pix has no
+     * autoencoder and is returned as it is.
+     *
+     * @throws dev.retouch.core.InvalidRequestException for another name
+     */
+    public EffectConfig withSkips(String skips) {
+        if (!SKIPS.contains(skips)) {
+            throw new dev.retouch.core.InvalidRequestException("skips must be high-pass, full or none, got '"
+                    + skips + "'");
+        }
+        if (fewshot == null) {
+            return this;
+        }
+        return withFewshot(fewshot.withAutoencoder(fewshot.autoencoder().withSkips(!skips.equals("none"),
+                skips.equals("high-pass"))));
+    }
+
     /** The default effect of a variant at emoji scale (n = {@code n} for nn). */
     public static EffectConfig emoji(EffectVariant variant, int n) {
         return of(variant, switch (variant) {

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  */
 public final class SineFinetune {
     /** Defaults for the emoji models (64×64 images, 16×16 latents) on one CPU core; see package-info. */
+    /** The fine-tune's run directory (checkpoint, loss curve) inside its model directory. */
+    public static final String RUN_DIR = "train";
     public static final int DEFAULT_STEPS_PATCHES = 800;
     public static final int DEFAULT_STEPS_NO_PATCHES = 300;
     public static final int DEFAULT_BATCH = 4;

@@ -325,25 +325,37 @@ public final class PixelguideBenchmark {
         return r;
     }
 
+    /**
+     * Accuracy over (t₀, s) for small and large ROIs, read by the classifiers (as the paper's Fig. 6) and by the
+     * judge (inside the ROI and on the changed pixels), with the artefact share: tune on the validation split.
+     */
     private List<Map<String, Object>> sweep(PixelDiffusionModel m, PixelClassifiers pc, List<Case> cases) {
         List<Map<String, Object>> out = new ArrayList<>();
+        String[] keys = {"accuracy", "accuracy_judge", "accuracy_changed_judge", "artefact_share"};
         for (int t0 : new int[]{300, 500, 750}) {
             for (double s : new double[]{40, 100, 200}) {
-                double[] sum = new double[2];
+                double[][] sum = new double[2][keys.length];
                 int[] n = new int[2];
                 for (Case c : cases) {
                     int k = PixelGuide.isLargeRoi(c.roi()) ? 1 : 0;
                     RgbImage img = edit(m, pc, c, new PixelGuide.Options(t0, s, true, PixelGuide.Sampler.DDIM, seed));
-                    sum[k] += EditScores.accuracyInside(pc, m, img, c.target(), c.roi(), seed);
+                    Mask changed = changed(c);
+                    sum[k][0] += EditScores.accuracyInside(pc, m, img, c.target(), c.roi(), seed);
+                    sum[k][1] += judgeView.accuracyInside(img, c.target().classes(), c.roi()::inside);
+                    sum[k][2] += judgeView.accuracyInside(img, c.target().classes(), changed::inside);
+                    sum[k][3] += ColourArtefacts.share(c.image(), img, c.roi(), ColourArtefacts.DEFAULT_THRESHOLD);
                     n[k]++;
                 }
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("t0", t0);
                 r.put("scale", s);
-                r.put("small_roi_accuracy", n[0] == 0 ? null : sum[0] / n[0]);
-                r.put("small_roi_edits", n[0]);
-                r.put("large_roi_accuracy", n[1] == 0 ? null : sum[1] / n[1]);
-                r.put("large_roi_edits", n[1]);
+                String[] sizes = {"small_roi_", "large_roi_"};
+                for (int k = 0; k < 2; k++) {
+                    for (int j = 0; j < keys.length; j++) {
+                        r.put(sizes[k] + keys[j], n[k] == 0 ? null : sum[k][j] / n[k]);
+                    }
+                    r.put(sizes[k] + "edits", n[k]);
+                }
                 out.add(r);
             }
         }

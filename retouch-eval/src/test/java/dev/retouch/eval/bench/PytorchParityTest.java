@@ -1,4 +1,4 @@
-package dev.retouch.cli;
+package dev.retouch.eval.bench;
 
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;

@@ -1,4 +1,4 @@
-package dev.retouch.cli;
+package dev.retouch.eval.bench;
 
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.Json;
@@ -135,8 +135,8 @@ final class VsPytorch {
                 y = net.forward(x, t, ctx);
                 Tensors.keep(y);
                 net.forward(x1, t1, c1);
-                f1 = BenchCommand.median(repeats, () -> net.forward(x1, t1, c1));
-                f16 = BenchCommand.median(repeats, () -> net.forward(x, t, ctx));
+                f1 = Bench.median(repeats, () -> net.forward(x1, t1, c1));
+                f16 = Bench.median(repeats, () -> net.forward(x, t, ctx));
             }
             double train = trainStep(module, net, x, t, ctx, target, repeats);
             double diff = Tensors.toFloats(y.sub(yPy).abs().max())[0];
@@ -158,7 +158,7 @@ final class VsPytorch {
         try {
             module.train(true);
             AdamW opt = new AdamW(module.namedParameters(), 1e-2);
-            BenchCommand.Work step = () -> {
+            Bench.Work step = () -> {
                 opt.zeroGrad();
                 Tensor loss = torch.mse_loss(net.forward(x, t, ctx), target);
                 loss.backward();
@@ -166,7 +166,7 @@ final class VsPytorch {
             };
             step.run();
             step.run();
-            return BenchCommand.median(repeats, step);
+            return Bench.median(repeats, step);
         } finally {
             module.loadStateDict(saved, true);
             module.eval();
@@ -301,7 +301,7 @@ final class VsPytorch {
         }
     }
 
-    /** A bench-style line for each ratio and the parity, for {@link BenchCommand}. */
+    /** A bench-style line for each ratio and the parity, for {@link Bench}. */
     static String describe(Result r) {
         return String.format(Locale.ROOT, "%s: Retouch %.4f / %.4f / %.4f s, PyTorch %s %.4f / %.4f / %.4f s "
                         + "(forward batch 1 / forward batch 16 / train step batch 16); max |Δ| %.2e of max |y| %.2f",
