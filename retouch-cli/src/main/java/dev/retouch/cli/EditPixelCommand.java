@@ -59,10 +59,10 @@ final class EditPixelCommand implements Runnable {
     @Option(names = "--steps", defaultValue = "50", description = "50 (respaced) or 'full' (default: ${DEFAULT-VALUE}).")
     String steps;
 
-    @Option(names = "--t0", description = "Start level t0 in [1, 750] (default: 500 for small ROIs, 750 for large).")
+    @Option(names = "--t0", description = "Start level t0 in [1, 750] (default: 500).")
     Integer t0;
 
-    @Option(names = "--scale", description = "Guidance scale s >= 0 (default: 100 small ROI, 40 large).")
+    @Option(names = "--scale", description = "Guidance scale s >= 0 (default: 100 small ROI, 200 large).")
     Double scale;
 
     @Option(names = "--sampler", defaultValue = "DDIM", description = "DDIM or DDPM (default: ${DEFAULT-VALUE}).")

@@ -14,6 +14,7 @@ import dev.retouch.diffusion.train.ClipTask;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
 import dev.retouch.diffusion.train.Trainer;
+import dev.retouch.diffusion.train.TrainingCard;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,27 +108,19 @@ final class TrainClipCommand implements Runnable {
                 train-split (image, caption) pairs, images composited on white in [−1, 1]. Weights: EMA (decay
                 %.4f), stored as fp16.
 
-                Command (reproduces this run with the same seed on the same machine):
-
-                    bin/retouch train clip --steps %d --batch %d --lr %s --vocab-size %d --context %d --seed %d \\
-                        --checkpoint-every %d --out %s
-
-                Steps: %d; wall time: %.0f s (%.1f h) on the 2-core CPU machine, AdamW lr %s, weight decay %s,
-                %d warm-up steps. Mean of the last 100 losses: %.4f.
+                """, clip.model().parameterCount(), c.text().width(), c.text().layers(), c.text().heads(),
+                c.text().maxPositions(), c.text().vocabSize(), c.vision().imageSize(), c.vision().imageSize(),
+                c.vision().patchSize(), c.vision().patchSize(), c.vision().width(), c.vision().layers(),
+                c.projectionDim(), pairs, tc.emaDecay())
+                + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train clip --steps %d --batch %d --lr %s "
+                        + "--vocab-size %d --context %d --seed %d --checkpoint-every %d --out %s", r.steps(),
+                tc.batchSize(), lr, vocabSize, context, run.seed, run.checkpointEvery, run.out))
+                + "\n" + TrainingCard.run(r, tc, seconds, loss) + String.format(Locale.ROOT, """
 
                 Zero-shot image→caption retrieval on the %d test-split images (emojis never seen in training) among
                 their %d distinct captions: top-1 %.3f, top-5 %.3f (chance: %.4f and %.4f).
 
-                Loss curve (mean contrastive loss per window, from `loss.csv`):
-
-                %s
-                """, clip.model().parameterCount(), c.text().width(), c.text().layers(), c.text().heads(),
-                c.text().maxPositions(), c.text().vocabSize(), c.vision().imageSize(), c.vision().imageSize(),
-                c.vision().patchSize(), c.vision().patchSize(), c.vision().width(), c.vision().layers(),
-                c.projectionDim(), pairs, tc.emaDecay(), r.steps(), tc.batchSize(), lr, vocabSize, context, run.seed,
-                run.checkpointEvery, run.out, r.steps(), seconds, seconds / 3600, lr, tc.weightDecay(), tc.warmupSteps(),
-                LossCurve.lastMean(loss, 100),
-                test.n(), test.captions(), test.top1(), test.top5(), 1.0 / test.captions(), 5.0 / test.captions(),
-                LossCurve.markdown(loss, 10));
+                """, test.n(), test.captions(), test.top1(), test.top5(), 1.0 / test.captions(), 5.0 / test.captions())
+                + TrainingCard.lossCurve("contrastive loss", loss);
     }
 }

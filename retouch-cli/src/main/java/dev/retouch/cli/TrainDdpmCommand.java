@@ -10,6 +10,7 @@ import dev.retouch.diffusion.train.DdpmTask;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
 import dev.retouch.diffusion.train.Trainer;
+import dev.retouch.diffusion.train.TrainingCard;
 import dev.retouch.diffusion.unet.UNet2DConfig;
 import dev.retouch.core.io.Json;
 import org.bytedeco.pytorch.Tensor;
@@ -78,24 +79,13 @@ final class TrainDdpmCommand implements Runnable {
                 %d Noto emoji images (all splits, composited on white, area-resized from 64×64). Weights: EMA (decay
                 %.4f), stored as fp16.
 
-                Command (reproduces this run with the same seed on the same machine):
-
-                    bin/retouch train ddpm --steps %d --batch %d --lr %s --base-channels %d --size %d --seed %d \\
-                        --checkpoint-every %d%s --out %s
-
-                Steps: %d; wall time: %.0f s (%.1f h) on this machine, batch %d, AdamW lr %s with %d warm-up steps,
-                gradient clipping at %.1f. Mean of the last 100 losses: %.4f.
-
-                Loss curve (mean training loss per window: MSE on the prediction target, Min-SNR weighted when on; from `loss.csv`):
-
-                %s
                 """, size, size, model.unet().parameterCount(), model.schedule().numTrainTimesteps(),
-                model.config().noise().betaSchedule(), model.config().noise().predictionType(), images, tc.emaDecay(),
-                r.steps(), tc.batchSize(), lr, baseChannels, size, run.seed, run.checkpointEvery, recipeOptions(), run.out,
-                r.steps(), seconds,
-                seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
-                LossCurve.lastMean(loss, 100),
-                LossCurve.markdown(loss, 10));
+                model.config().noise().betaSchedule(), model.config().noise().predictionType(), images, tc.emaDecay())
+                + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train ddpm --steps %d --batch %d "
+                        + "--lr %s --base-channels %d --size %d --seed %d --checkpoint-every %d%s --out %s", r.steps(),
+                tc.batchSize(), lr, baseChannels, size, run.seed, run.checkpointEvery, recipeOptions(), run.out))
+                + "\n" + TrainingCard.run(r, tc, seconds, loss) + "\n"
+                + TrainingCard.lossCurve("training loss (MSE on the prediction target, Min-SNR weighted when on)", loss);
     }
 
     /** The recipe options that differ from the defaults, as command-line text for the model card. */

@@ -9,6 +9,7 @@ import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
 import dev.retouch.diffusion.train.Trainer;
+import dev.retouch.diffusion.train.TrainingCard;
 import dev.retouch.edit.pixelguide.FaceClass;
 import dev.retouch.eval.judge.EmojiJudge;
 import dev.retouch.eval.judge.JudgeConfig;
@@ -151,12 +152,12 @@ final class TrainJudgeCommand implements Runnable {
                 trunk and the subcategory classifier were frozen and are bit-identical to stage 1's (checked when the
                 model was written), so the classification and judge-FD numbers below are stage 1's exactly.
 
-                Command:
-
-                    bin/retouch train judge --face-head-only %s --steps %d --batch %d --lr %s%s --seed %d --out %s
-
-                Steps: %d; wall time %.0f s (%.1f min) on the 2-core CPU machine, AdamW lr %s, %d warm-up steps.
-                Mean of the last 100 losses: %.4f.
+                """, faces.names().size(), tc.batchSize(), weights == null ? "" : ", class-weighted (median/frequency)^½ "
+                        + "clipped to [0.2, 5]")
+                + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train judge --face-head-only %s "
+                        + "--steps %d --batch %d --lr %s%s --seed %d --out %s", faceHeadOnly, r.steps(), tc.batchSize(),
+                lr, classBalance ? " --class-balance" : "", run.seed, run.out))
+                + "\n" + TrainingCard.run(r, tc, seconds, loss) + String.format(Locale.ROOT, """
 
                 Measured by `bin/retouch eval judge --out out/eval-judge`:
 
@@ -171,21 +172,10 @@ final class TrainJudgeCommand implements Runnable {
                 Face-part IoU per class (pooled over the held-out faces; – = absent from their labels):
                 stage 1 %s; this model %s.
 
-                Loss curve (mean loss per window, from `loss.csv`):
-
-                %s
-
-                ---
-
-                %s
-                """, faces.names().size(), tc.batchSize(), weights == null ? "" : ", class-weighted (median/frequency)^½ "
-                        + "clipped to [0.2, 5]", faceHeadOnly, r.steps(), tc.batchSize(), lr,
-                classBalance ? " --class-balance" : "", run.seed, run.out, r.steps(), seconds, seconds / 60, lr,
-                tc.warmupSteps(), LossCurve.lastMean(loss, 100),
-                rep.testImages(), before.top1(), rep.top1(), before.top5(), rep.top5(), before.trainTestFd(),
+                """, rep.testImages(), before.top1(), rep.top1(), before.top5(), rep.top5(), before.trainTestFd(),
                 rep.trainTestFd(), rep.heldOutFaces(), before.faceMeanIouPresent(), rep.faceMeanIouPresent(),
-                before.faceMeanIou(), rep.faceMeanIou(), before.classIouText(names), rep.classIouText(names),
-                LossCurve.markdown(loss, 10), initCard.strip());
+                before.faceMeanIou(), rep.faceMeanIou(), before.classIouText(names), rep.classIouText(names))
+                + TrainingCard.lossCurve("loss", loss) + "\n---\n\n" + initCard.strip() + "\n";
     }
 
     private String modelCard(EmojiJudge judge, JudgeData.Labelled train, JudgeData.Faces faces, TrainConfig tc,
@@ -210,12 +200,12 @@ final class TrainJudgeCommand implements Runnable {
                 contrast, blur or noise on a third of the images. Loss: cross-entropy + %.1f × per-pixel face-part
                 cross-entropy. Weights: EMA (decay %.3f), fp16.
 
-                Command (reproduces this run with the same seed on the same machine):
-
-                    bin/retouch train judge --steps %d --batch %d --lr %s --face-weight %s --seed %d --out %s
-
-                Steps: %d; wall time %.0f s (%.1f min) on the 2-core CPU machine, AdamW lr %s, %d warm-up steps,
-                weight decay %.0e, gradient clipping %.1f. Mean of the last 100 losses: %.4f.
+                """, c.channels(), judge.parameterCount(), c.subcategories().size(), c.featureDim(), c.faceClasses(),
+                train.labels().length, faces.names().size(), 100 * JudgeData.MIN_FACE_SHARE, faceWeight, tc.emaDecay())
+                + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train judge --steps %d --batch %d --lr %s "
+                        + "--face-weight %s --seed %d --out %s", r.steps(), tc.batchSize(), lr, faceWeight, run.seed,
+                run.out))
+                + "\n" + TrainingCard.run(r, tc, seconds, loss) + String.format(Locale.ROOT, """
 
                 Quality on data it never trained on (`bin/retouch eval judge --out out/eval-judge` re-measures):
 
@@ -227,15 +217,8 @@ final class TrainJudgeCommand implements Runnable {
                 | face-part mean IoU, %d held-out labelled faces (VALIDATION + TEST) | %.3f |
                 | judge-FD, TRAIN images vs TEST images (the floor for generated images) | %.2f |
 
-                Loss curve (mean loss per window, from `loss.csv`):
-
-                %s
-                """, c.channels(), judge.parameterCount(), c.subcategories().size(), c.featureDim(), c.faceClasses(),
-                train.labels().length, faces.names().size(), 100 * JudgeData.MIN_FACE_SHARE, faceWeight, tc.emaDecay(),
-                r.steps(), tc.batchSize(), lr, faceWeight, run.seed, run.out,
-                r.steps(), seconds, seconds / 60, lr, tc.warmupSteps(), tc.weightDecay(), tc.gradClip(),
-                LossCurve.lastMean(loss, 100),
-                rep.testImages(), rep.top1(), rep.top5(), rep.testUnknown(), rep.heldOutFaces(), rep.faceMeanIou(),
-                rep.trainTestFd(), LossCurve.markdown(loss, 10));
+                """, rep.testImages(), rep.top1(), rep.top5(), rep.testUnknown(), rep.heldOutFaces(), rep.faceMeanIou(),
+                rep.trainTestFd())
+                + TrainingCard.lossCurve("loss", loss);
     }
 }

@@ -14,6 +14,7 @@ import dev.retouch.diffusion.train.LdmTask;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
 import dev.retouch.diffusion.train.Trainer;
+import dev.retouch.diffusion.train.TrainingCard;
 import dev.retouch.diffusion.unet.UNet2DConditionConfig;
 import dev.retouch.diffusion.vae.AutoencoderKL;
 import org.bytedeco.pytorch.Tensor;
@@ -203,26 +204,16 @@ final class TrainLdmCommand implements Runnable {
                 The autoencoder and text encoder are referred to in `config.json` as `%s` and `%s`, relative to
                 this directory: if you move it, edit those two paths.
 
-                Command (reproduces this run with the same seed on the same machine):
-
-                    bin/retouch train ldm --vae %s --clip %s --steps %d --batch %d --lr %s --caption-dropout %s \\
-                        --limit %d --seed %d --checkpoint-every %d%s --out %s
-
-                Steps: %d; wall time: %.0f s (%.1f h) on this machine, batch %d, AdamW lr %s with %d warm-up steps,
-                gradient clipping at %.1f. Mean of the last 100 losses: %.4f.
-
-                Try it: `bin/retouch generate --model <this directory> --prompt "red heart" --count 4 --out hearts.png`
-
-                Loss curve (mean training loss per window: MSE on the prediction target, Min-SNR weighted when on; from `loss.csv`):
-
-                %s
                 """, model.unet().parameterCount(), Arrays.toString(c.latentShape()), vaeDir, c.unet().crossAttentionDim(),
                 clipDir, c.unet().blockOutChannels(), c.unet().crossAttention(), c.noise().numTrainTimesteps(),
                 c.noise().betaSchedule(), c.noise().betaStart(), c.noise().betaEnd(), c.noise().predictionType(),
-                pairs, captionDropout, tc.emaDecay(), c.vae(), c.textEncoder(), vae, clip, r.steps(), tc.batchSize(),
-                lr, captionDropout, limit, run.seed, run.checkpointEvery, recipeOptions(), run.out, r.steps(), seconds, seconds / 3600,
-                tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
-                LossCurve.lastMean(loss, 100),
-                LossCurve.markdown(loss, 10));
+                pairs, captionDropout, tc.emaDecay(), c.vae(), c.textEncoder())
+                + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train ldm --vae %s --clip %s --steps %d "
+                        + "--batch %d --lr %s --caption-dropout %s --limit %d --seed %d --checkpoint-every %d%s --out %s",
+                vae, clip, r.steps(), tc.batchSize(), lr, captionDropout, limit, run.seed, run.checkpointEvery,
+                recipeOptions(), run.out))
+                + "\n" + TrainingCard.run(r, tc, seconds, loss)
+                + "\nTry it: `bin/retouch generate --model <this directory> --prompt \"red heart\" --count 4 --out hearts.png`\n\n"
+                + TrainingCard.lossCurve("training loss (MSE on the prediction target, Min-SNR weighted when on)", loss);
     }
 }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.retouch.diffusion.train.TrainingCard;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,15 +89,15 @@ final class TrainPixelguideCommand implements Runnable {
                 noised with one shared seeded noise; Adam 1e-3, 1024-pixel batches, at most 12 epochs with early stop.
                 Training took %.0f s on this machine.
 
-                Command:
-
-                    bin/retouch train pixelguide --model %s --labels %s --seed %d --out %s
+                """, pixelModel.name, ts.size(), ts.size() > 6 ? ts.subList(0, 3) + "…" + ts.subList(ts.size() - 2, ts.size()) : ts,
+                pc.config().features(), String.join(", ", pc.config().featureBlocks()), train.size(),
+                String.join(" ", train.names()), secs)
+                + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train pixelguide --model %s --labels %s "
+                        + "--seed %d --out %s", pixelModel.name, labels, seed, out)) + String.format(Locale.ROOT, """
 
                 Held-out labelled faces (%d: %s), per-class IoU pooled over their pixels, argmax of the classifier at t
                 applied to q_sample(x0, t):
 
-                %s""", pixelModel.name, ts.size(), ts.size() > 6 ? ts.subList(0, 3) + "…" + ts.subList(ts.size() - 2, ts.size()) : ts,
-                pc.config().features(), String.join(", ", pc.config().featureBlocks()), train.size(), String.join(" ", train.names()), secs, pixelModel.name, labels, seed, out,
-                heldOut.size(), String.join(" ", heldOut.names()), table);
+                %s""", heldOut.size(), String.join(" ", heldOut.names()), table);
     }
 }

@@ -6,6 +6,7 @@ import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
 import dev.retouch.diffusion.train.Trainer;
+import dev.retouch.diffusion.train.TrainingCard;
 import dev.retouch.diffusion.train.VaeTask;
 import dev.retouch.diffusion.vae.AutoencoderKL;
 import dev.retouch.diffusion.vae.AutoencoderKLConfig;
@@ -122,13 +123,16 @@ final class TrainVaeCommand implements Runnable {
                 white) with L1 + %.2f·(1 − SSIM)%s + %.0e·KL per element, random horizontal flips and %d×%d crops. Weights: EMA (decay
                 %.4f), stored as fp16.%s
 
-                Command (reproduces this run with the same seed on the same machine):
-
-                    bin/retouch train vae --steps %d --batch %d --lr %s --ssim-weight %s --kl-weight %s --crop %d%s \\
-                        --seed %d --checkpoint-every %d --out %s
-
-                Steps: %d; wall time: %.0f s (%.1f h) on the 2-core CPU machine, batch %d, AdamW lr %s with %d warm-up
-                steps, gradient clipping at %.1f. Mean of the last 100 losses: %.4f.
+                """, c.inChannels(), c.sampleSize(), c.sampleSize(), c.latentChannels(), c.latentSize(), c.latentSize(),
+                c.blockOutChannels(), c.layersPerBlock(), vae.parameterCount(), images, ssimWeight, mseWeight > 0
+                        ? String.format(Locale.ROOT, " + %.2f·MSE", mseWeight) : "", klWeight, crop, crop,
+                tc.emaDecay(), initParagraph())
+                + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train vae --steps %d --batch %d --lr %s "
+                        + "--ssim-weight %s --kl-weight %s --crop %d%s --seed %d --checkpoint-every %d --out %s",
+                r.steps(), tc.batchSize(), lr, ssimWeight, klWeight, crop, (mseWeight > 0 ? " --mse-weight " + mseWeight
+                        : "") + (init == null ? "" : " --init " + init + (decoderOnly ? " --decoder-only" : "")),
+                run.seed, run.checkpointEvery, run.out))
+                + "\n" + TrainingCard.run(r, tc, seconds, loss) + String.format(Locale.ROOT, """
 
                 Latent scaling factor (1 / std of the latent means over the train split): %.5f.
 
@@ -136,17 +140,8 @@ final class TrainVaeCommand implements Runnable {
                 PSNR %.2f dB, mean SSIM %.4f (scikit-image's Gaussian SSIM). Re-measure with
                 `bin/retouch eval vae --model <this directory>`.
 
-                Loss curve (mean loss per window, from `loss.csv`):
-
-                %s
-                """, c.inChannels(), c.sampleSize(), c.sampleSize(), c.latentChannels(), c.latentSize(), c.latentSize(),
-                c.blockOutChannels(), c.layersPerBlock(), vae.parameterCount(), images, ssimWeight, mseWeight > 0 ? String.format(Locale.ROOT, " + %.2f·MSE", mseWeight) : "", klWeight, crop, crop,
-                tc.emaDecay(), initParagraph(), r.steps(), tc.batchSize(), lr, ssimWeight, klWeight, crop,
-                (mseWeight > 0 ? " --mse-weight " + mseWeight : "")
-                        + (init == null ? "" : " --init " + init + (decoderOnly ? " --decoder-only" : "")), run.seed, run.checkpointEvery, run.out,
-                r.steps(), seconds, seconds / 3600, tc.batchSize(), lr, tc.warmupSteps(), tc.gradClip(),
-                LossCurve.lastMean(loss, 100),
-                scale, scores.n(), scores.psnr(), scores.ssim(), LossCurve.markdown(loss, 10));
+                """, scale, scores.n(), scores.psnr(), scores.ssim())
+                + TrainingCard.lossCurve("loss", loss);
     }
 
     private String initParagraph() {

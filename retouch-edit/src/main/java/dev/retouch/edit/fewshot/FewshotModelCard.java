@@ -3,6 +3,7 @@ package dev.retouch.edit.fewshot;
 import dev.retouch.data.pairs.ImagePair;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
+import dev.retouch.diffusion.train.TrainingCard;
 
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -30,9 +31,9 @@ final class FewshotModelCard {
                 Learned from %d before/after pairs (kept in `pairs/`, listed in `train-pairs.txt`):
                 %s.
 
-                Command:
-
-                    %s
+                """, c.variant().label(), network, effect.network().parameterCount(), c.imageSize(), c.imageSize(),
+                t.emaDecay(), effect.pairs().size(), names)
+                + TrainingCard.command(run.command()) + String.format(Locale.ROOT, """
 
                 Steps: %d of batch %d, AdamW lr %s (%d warm-up steps), gradient clipping at %.1f, seed %d.
                 Training time: %s on this machine. Mean of the last 100 losses: %.4f.
@@ -40,13 +41,9 @@ final class FewshotModelCard {
                 Fit to its own training pairs (sampling %s, seed k for pair k): mean PSNR %.2f dB.
                 Held-out quality is measured by `retouch eval fewshot`; see docs/EVALUATION.md.
 
-                Loss curve (mean loss per window, from `loss.csv`):
-
-                %s
-                """, c.variant().label(), network, effect.network().parameterCount(), c.imageSize(), c.imageSize(),
-                t.emaDecay(), effect.pairs().size(), names, run.command(), steps, t.batchSize(), t.learningRate(),
+                """, steps, t.batchSize(), t.learningRate(),
                 t.warmupSteps(), t.gradClip(), t.seed(), FewshotTraining.perStep(seconds, steps), recent,
-                c.variant() == EffectVariant.PIX2PIX ? "none" : c.sampling().describe(), trainPsnr,
-                LossCurve.markdown(loss, 10));
+                c.variant() == EffectVariant.PIX2PIX ? "none" : c.sampling().describe(), trainPsnr)
+                + TrainingCard.lossCurve("loss", loss);
     }
 }

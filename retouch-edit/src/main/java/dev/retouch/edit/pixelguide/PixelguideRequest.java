@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param image    any size; resized to the model's square size
  * @param map      the edited label map at the model's size, or null when {@code ops} are given
  * @param ops      the operations, applied in order, or null when {@code map} is given
- * @param t0       the start level in [1, 750], or null for the paper's default for the ROI's size
+ * @param t0       the start level in [1, 750], or null for the default for the ROI's size ({@link PixelGuide#defaults})
  * @param scale    the guidance scale s ≥ 0, or null for the default for the ROI's size
  * @param respaced the 50-step grid (true, the default) or every timestep
  */

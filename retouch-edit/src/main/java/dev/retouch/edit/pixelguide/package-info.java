@@ -15,8 +15,9 @@
  *   <li>§3.2 Eq. 3 guidance g = −s·∇ₓ CE over ROI pixels (mean), applied as ε ← ε − √(1−ᾱ_t)·g for DDIM and
  *       μ ← μ + σ²·g for DDPM (official code), and §3.3 blending x ← x·roi + q_sample(x₀, t)·(1−roi):
  *       {@link dev.retouch.edit.pixelguide.PixelGuide}.</li>
- *   <li>§4.4 defaults by ROI size: (t₀, s) = (500, 100) small, (750, 40) large, with the paper's 5000-pixel
- *       threshold at 256² scaled by area (78 pixels at 32²).</li>
+ *   <li>§4.4 defaults by ROI size: (t₀, s) = (500, 100) small, with the paper's 5000-pixel threshold at 256²
+ *       scaled by area (78 pixels at 32²); large ROIs deviate: (500, 200) instead of the paper's (750, 40), tuned on
+ *       the validation faces by the judge (see {@link dev.retouch.edit.pixelguide.PixelGuide#defaults}).</li>
  * </ul>
  *
  * <h2>Readings and deviations</h2>
