@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         description = "Diffusion-based image editing on the JVM.",
         subcommands = {SampleCommand.class, GenerateCommand.class, Img2ImgCommand.class, ReconstructCommand.class,
                 SdeditCommand.class, DiffEditCommand.class, ScoreCommand.class, CompareCommand.class, SegmentCommand.class, EditCommand.class,
-                TrainCommand.class, FinetuneCommand.class, DataCommand.class, DemoCommand.class, BenchCommand.class, EvalCommand.class, DoctorCommand.class,
+                TrainCommand.class, FinetuneCommand.class, DataCommand.class, DemoCommand.class, ServeCommand.class, BenchCommand.class, EvalCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  bin/retouch demo --out out/demo", "  bin/retouch doctor",
                 "  bin/retouch sample --model emoji-ddpm-32 --steps 50 --seed 1 --count 8 --out samples.png",

@@ -87,7 +87,14 @@ public record LabelMap(int width, int height, byte[] classes) {
 
     /** Reads a palette PNG; any colour outside the palette is an error naming the pixel and the colour. */
     public static LabelMap readPng(Path file) {
-        RgbImage img = Images.read(file, 4096L * 4096L);
+        return ofPalette(Images.read(file, 4096L * 4096L), file.toString());
+    }
+
+    /**
+     * The map painted in the class palette ({@link FaceClass#rgb()}); any other colour is an error naming
+     * {@code source}, the pixel and the colour.
+     */
+    public static LabelMap ofPalette(RgbImage img, String source) {
         int n = img.width() * img.height();
         byte[] classes = new byte[n];
         float[] chw = img.chw();
@@ -95,7 +102,7 @@ public record LabelMap(int width, int height, byte[] classes) {
             int rgb = (Math.round(chw[i] * 255) << 16) | (Math.round(chw[n + i] * 255) << 8) | Math.round(chw[2 * n + i] * 255);
             FaceClass c = FaceClass.ofColour(rgb);
             if (c == null) {
-                throw new RetouchException(file + ": pixel (" + i % img.width() + ", " + i / img.width()
+                throw new RetouchException(source + ": pixel (" + i % img.width() + ", " + i / img.width()
                         + ") has colour #" + String.format("%06X", rgb) + ", which is not in the class palette "
                         + Arrays.stream(FaceClass.values()).map(k -> k.label() + "=#" + String.format("%06X", k.rgb())).toList());
             }
