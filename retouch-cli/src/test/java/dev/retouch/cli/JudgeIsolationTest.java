@@ -20,12 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The judge is evaluation-only: no method, guidance, loss or training task may use it, so none can be optimised
  * against the model that scores it. Every compiled class of every module is read; a class that names the judge's
  * package in its constant pool must be evaluation code: the {@code dev.retouch.eval} module itself, or one of the
- * CLI's evaluation, demo and judge-training commands and their report writer (HtmlReport).
+ * CLI's evaluation, demo and judge-training commands and their report writer (HtmlReport), and the server's front
+ * class, which labels a finished result for display (the label is shown, never handed to an editor; the job
+ * parsing and running classes may not refer to the judge).
  */
 class JudgeIsolationTest {
     private static final String JUDGE = "dev/retouch/eval/judge/";
     private static final Pattern ALLOWED = Pattern.compile(
-            "dev/retouch/eval/.*|dev/retouch/cli/(Eval[A-Za-z]*|[A-Za-z]*Demo[A-Za-z]*|TrainJudgeCommand|HtmlReport)(\\$.*)?\\.class");
+            "dev/retouch/eval/.*|dev/retouch/cli/(Eval[A-Za-z]*|[A-Za-z]*Demo[A-Za-z]*|TrainJudgeCommand|HtmlReport)(\\$.*)?\\.class"
+                    + "|dev/retouch/server/RetouchServer(\\$.*)?\\.class");
 
     @Test
     void onlyEvaluationCodeReferencesTheJudge() throws IOException {
@@ -43,6 +46,8 @@ class JudgeIsolationTest {
         assertFalse(ALLOWED.matcher("dev/retouch/cli/TrainLdmCommand.class").matches());
         assertFalse(ALLOWED.matcher("dev/retouch/cli/EditSineCommand.class").matches());
         assertTrue(ALLOWED.matcher("dev/retouch/cli/EvalSineCommand$Row.class").matches());
+        assertFalse(ALLOWED.matcher("dev/retouch/server/JobRequests.class").matches());
+        assertFalse(ALLOWED.matcher("dev/retouch/server/JobManager.class").matches());
     }
 
     /** Class files (relative to their module's classes directory) whose bytes name the judge's package. */
