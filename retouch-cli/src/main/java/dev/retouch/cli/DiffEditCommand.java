@@ -87,12 +87,7 @@ final class DiffEditCommand implements Runnable {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", model);
         params.put("image", image.toString());
-        params.put("query", query);
-        params.put("reference", reference);
-        params.put("ratio", ratio);
-        params.put("steps", steps);
-        params.put("guidance", guidance);
-        params.put("seed", seed);
+        params.putAll(request.parameters());
         CliSupport.writePng(out, r.image(), "diffedit", params);
         if (maskOut != null) {
             Images.writeMaskPng(maskOut, r.mask());

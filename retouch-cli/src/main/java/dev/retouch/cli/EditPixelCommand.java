@@ -104,12 +104,9 @@ final class EditPixelCommand implements Runnable {
         RgbImage result = r.image();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("image", image.toString());
-        params.put("ops", target.ops == null ? "" : String.join("; ", target.ops));
-        params.put("t0", o.t0());
+        params.putAll(request.parameters());
+        params.put("t0", o.t0()); // the values used (the request's are null when left to the ROI's defaults)
         params.put("scale", o.scale());
-        params.put("steps", steps);
-        params.put("sampler", sampler);
-        params.put("seed", seed);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());
         res.putAll(params);

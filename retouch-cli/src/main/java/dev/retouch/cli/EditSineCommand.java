@@ -96,16 +96,7 @@ final class EditSineCommand implements Runnable {
         RgbImage result = r.image();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("tuned", tuned.toString());
-        params.put("prompt", prompt);
-        params.put("v", v);
-        params.put("k", k);
-        params.put("guidance", guidance);
-        params.put("steps", steps);
-        params.put("sampler", sampler.kind.toString());
-        params.put("width", w);
-        params.put("height", h);
-        params.put("positional", !noPositional);
-        params.put("seed", seed);
+        params.putAll(request.parameters());
         CliSupport.writePng(out, result, "edit sine", params);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());

@@ -68,13 +68,7 @@ final class GenerateCommand implements Runnable {
         double secs = r.seconds();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", model);
-        params.put("prompt", prompt);
-        params.put("negative", negative);
-        params.put("sampler", sampler.kind.toString());
-        params.put("steps", steps);
-        params.put("guidance", guidance);
-        params.put("seed", seed);
-        params.put("count", count);
+        params.putAll(request.parameters());
         CliSupport.writePng(out, r.image(), "generate", params);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("out", out.toString());

@@ -83,13 +83,7 @@ final class Img2ImgCommand implements Runnable {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", model);
         params.put("image", image.toString());
-        params.put("prompt", prompt);
-        params.put("negative", negative);
-        params.put("strength", strength);
-        params.put("steps", steps);
-        params.put("guidance", guidance);
-        params.put("sampler", sampler.kind.toString());
-        params.put("seed", seed);
+        params.putAll(request.parameters());
         CliSupport.writePng(out, result, "img2img", params);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());

@@ -58,9 +58,7 @@ final class SdeditCommand implements Runnable {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", pixelModel.name);
         params.put("image", image.toString());
-        params.put("strength", strength);
-        params.put("steps", steps);
-        params.put("seed", seed);
+        params.putAll(request.parameters());
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());
         res.putAll(params);

@@ -117,7 +117,7 @@ final class JobRequests {
         SdeditRequest r = build(() -> new SdeditRequest(image, f.number("strength", SdeditRequest.DEFAULT_STRENGTH, 0, 1),
                 f.integer("steps", SdeditRequest.DEFAULT_STEPS, 1, 1000), f.seed()));
         SdeditEditor editor = new SdeditEditor(store.pixel(resolve(model)));
-        return new Task("sdedit", params(f, "model", model), l -> editor.edit(r, l).image());
+        return new Task("sdedit", params("model", model, r), l -> editor.edit(r, l).image());
     }
 
     private Task img2img(Fields f, RgbImage image) {
@@ -129,7 +129,7 @@ final class JobRequests {
                 f.integer("steps", Img2ImgRequest.DEFAULT_STEPS, 1, 1000),
                 f.number("guidance", Img2ImgRequest.DEFAULT_GUIDANCE, 0, 100), sampler(f), f.seed()));
         Img2ImgEditor editor = new Img2ImgEditor(ld);
-        return new Task("img2img", params(f, "model", model), l -> editor.edit(r, l).image());
+        return new Task("img2img", params("model", model, r), l -> editor.edit(r, l).image());
     }
 
     private Task generate(Fields f) {
@@ -138,7 +138,7 @@ final class JobRequests {
                 f.integer("steps", TextToImageRequest.DEFAULT_STEPS, 1, 1000),
                 f.number("guidance", TextToImageRequest.DEFAULT_GUIDANCE, 0, 100), sampler(f), f.seed()));
         TextToImageEditor editor = new TextToImageEditor(store.latent(resolve(model)));
-        return new Task("generate", params(f, "model", model), l -> editor.edit(r, l).images().get(0));
+        return new Task("generate", params("model", model, r), l -> editor.edit(r, l).images().get(0));
     }
 
     private Task diffedit(Fields f, RgbImage image) {
@@ -153,14 +153,14 @@ final class JobRequests {
                 f.number("ratio", 0.5, 1e-9, 1), f.integer("steps", 50, 1, 1000), f.number("guidance", 5, 0, 100),
                 f.seed()));
         DiffEditEditor editor = new DiffEditEditor(ld);
-        return new Task("diffedit", params(f, "model", model), l -> editor.edit(r, l).image());
+        return new Task("diffedit", params("model", model, r), l -> editor.edit(r, l).image());
     }
 
     private Task fewshot(Fields f, RgbImage image) {
         String effect = f.model("effect", "skin-tone-5");
         FewshotRequest r = build(() -> new FewshotRequest(image, f.seed(), null));
         FewshotEditor editor = new FewshotEditor(store.effect(resolveEffect(effect)));
-        return new Task("fewshot", params(f, "effect", effect), l -> editor.edit(r, l).image());
+        return new Task("fewshot", params("effect", effect, r), l -> editor.edit(r, l).image());
     }
 
     private Task pixel(Fields f, RgbImage image, byte[] mapBytes) {
@@ -179,7 +179,7 @@ final class JobRequests {
                 PixelGuide.Sampler.DDIM, f.seed()));
         PixelguideEditor editor = new PixelguideEditor(store.pixel(resolve(model)),
                 store.classifiers(resolve(classifiers)));
-        Map<String, String> p = params(f, "model", model);
+        Map<String, String> p = params("model", model, r);
         p.put("classifiers", classifiers);
         return new Task("pixel", p, l -> editor.edit(r, l).image());
     }
@@ -197,7 +197,7 @@ final class JobRequests {
                 f.number("v", SineRequest.DEFAULT_V, 0, 1), f.integer("k", SineRequest.DEFAULT_K, 0, 1000),
                 f.number("guidance", SineRequest.DEFAULT_GUIDANCE, 0, 100), side, side, true),
                 f.integer("steps", SineEditRequest.DEFAULT_STEPS, 1, 1000), sampler(f), f.seed(), false));
-        return new Task("sine", params(f, "model", model), l -> editor.edit(r, l).image());
+        return new Task("sine", params("model", model, r), l -> editor.edit(r, l).image());
     }
 
     private static SamplerKind sampler(Fields f) {
@@ -209,10 +209,15 @@ final class JobRequests {
         }
     }
 
-    /** The submitted options (and the resolved defaults of the model fields) as text, for the result PNG. */
-    private static Map<String, String> params(Fields f, String modelField, String model) {
-        Map<String, String> p = new LinkedHashMap<>(f.seen());
+    /** The model (or effect) and the request's own parameters, as text for the result PNG (nulls left out). */
+    private static Map<String, String> params(String modelField, String model, dev.retouch.edit.EditRequest r) {
+        Map<String, String> p = new LinkedHashMap<>();
         p.put(modelField, model);
+        r.parameters().forEach((k, v) -> {
+            if (v != null) {
+                p.put(k, String.valueOf(v));
+            }
+        });
         return p;
     }
 
@@ -256,7 +261,6 @@ final class JobRequests {
     /** The JSON's fields, read once each; what was read is recorded, what was not is an unknown option. */
     static final class Fields {
         private final ObjectNode obj;
-        private final Map<String, String> seen = new LinkedHashMap<>();
         private final Set<String> read = new TreeSet<>();
 
         Fields(ObjectNode obj) {
@@ -271,9 +275,6 @@ final class JobRequests {
         private JsonNode get(String name) {
             read.add(name);
             JsonNode n = obj.get(name);
-            if (n != null && !n.isNull() && !"method".equals(name)) {
-                seen.put(name, n.isTextual() ? n.asText() : n.toString());
-            }
             return n == null || n.isNull() ? null : n;
         }
 
@@ -358,10 +359,6 @@ final class JobRequests {
                         + "'_', '-'; no paths)");
             }
             return v;
-        }
-
-        Map<String, String> seen() {
-            return seen;
         }
 
         /** Refuses the fields no reader asked for. */

@@ -1,5 +1,7 @@
 package dev.retouch.edit.baseline;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.edit.EditRequest;
@@ -40,5 +42,17 @@ public record DiffEditRequest(RgbImage image, String query, String reference, do
 
     public DiffEditRequest withSeed(long s) {
         return new DiffEditRequest(image, query, reference, ratio, steps, guidance, s);
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("query", query);
+        p.put("reference", reference);
+        p.put("ratio", ratio);
+        p.put("steps", steps);
+        p.put("guidance", guidance);
+        p.put("seed", seed);
+        return p;
     }
 }

@@ -1,5 +1,7 @@
 package dev.retouch.edit.baseline;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.diffusion.schedule.SamplerKind;
@@ -51,5 +53,18 @@ public record Img2ImgRequest(RgbImage image, String prompt, String negative, dou
 
     public Img2ImgRequest withSeed(long s) {
         return new Img2ImgRequest(image, prompt, negative, strength, steps, guidance, sampler, s);
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("prompt", prompt);
+        p.put("negative", negative);
+        p.put("strength", strength);
+        p.put("steps", steps);
+        p.put("guidance", guidance);
+        p.put("sampler", sampler.toString());
+        p.put("seed", seed);
+        return p;
     }
 }

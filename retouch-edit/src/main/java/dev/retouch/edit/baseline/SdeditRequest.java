@@ -1,5 +1,7 @@
 package dev.retouch.edit.baseline;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.edit.EditRequest;
@@ -47,5 +49,14 @@ public record SdeditRequest(RgbImage image, double strength, int steps, long see
     /** The denoising steps this request runs. */
     public int runSteps() {
         return (int) Math.floor(steps * strength);
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("strength", strength);
+        p.put("steps", steps);
+        p.put("seed", seed);
+        return p;
     }
 }

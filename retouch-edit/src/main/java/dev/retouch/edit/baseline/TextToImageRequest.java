@@ -1,5 +1,7 @@
 package dev.retouch.edit.baseline;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import dev.retouch.core.RetouchException;
 import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.edit.EditRequest;
@@ -45,5 +47,18 @@ public record TextToImageRequest(String prompt, String negative, int count, int 
 
     public TextToImageRequest withSeed(long s) {
         return new TextToImageRequest(prompt, negative, count, steps, guidance, sampler, s);
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("prompt", prompt);
+        p.put("negative", negative);
+        p.put("sampler", sampler.toString());
+        p.put("steps", steps);
+        p.put("guidance", guidance);
+        p.put("seed", seed);
+        p.put("count", count);
+        return p;
     }
 }

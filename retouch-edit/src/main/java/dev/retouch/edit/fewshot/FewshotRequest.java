@@ -1,5 +1,7 @@
 package dev.retouch.edit.fewshot;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.edit.EditRequest;
 
@@ -24,5 +26,16 @@ public record FewshotRequest(RgbImage image, long seed, SamplingConfig sampling)
 
     public FewshotRequest withSeed(long s) {
         return new FewshotRequest(image, s, sampling);
+    }
+
+    /** The seed, and the sampling when it is not the effect's own. */
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("seed", seed);
+        if (sampling != null) {
+            p.put("sampling", sampling.describe());
+        }
+        return p;
     }
 }

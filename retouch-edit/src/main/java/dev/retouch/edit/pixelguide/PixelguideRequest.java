@@ -1,5 +1,7 @@
 package dev.retouch.edit.pixelguide;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.edit.EditRequest;
@@ -53,5 +55,18 @@ public record PixelguideRequest(RgbImage image, LabelMap map, List<String> ops, 
 
     public PixelguideRequest withGrid(boolean respacedGrid, PixelGuide.Sampler s) {
         return new PixelguideRequest(image, map, ops, t0, scale, respacedGrid, s, seed);
+    }
+
+    /** t₀ and s are null when left to the ROI's defaults (the result's options hold the values used). */
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("ops", ops == null ? "" : String.join("; ", ops));
+        p.put("t0", t0);
+        p.put("scale", scale);
+        p.put("steps", respaced ? "50" : "full");
+        p.put("sampler", sampler);
+        p.put("seed", seed);
+        return p;
     }
 }

@@ -1,5 +1,7 @@
 package dev.retouch.edit.sine;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import dev.retouch.core.RetouchException;
 import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.edit.EditRequest;
@@ -31,5 +33,24 @@ public record SineEditRequest(SineRequest sine, int steps, SamplerKind sampler, 
 
     public SineEditRequest withSine(SineRequest options) {
         return new SineEditRequest(options, steps, sampler, seed, fineTunedOnly);
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("prompt", sine.prompt());
+        p.put("v", sine.v());
+        p.put("k", sine.k());
+        p.put("guidance", sine.guidance());
+        p.put("steps", steps);
+        p.put("sampler", sampler.toString());
+        p.put("width", sine.width());
+        p.put("height", sine.height());
+        p.put("positional", sine.positional());
+        p.put("seed", seed);
+        if (fineTunedOnly) {
+            p.put("fine_tuned_only", true);
+        }
+        return p;
     }
 }
