@@ -100,6 +100,25 @@ final class JobRequests {
         return task;
     }
 
+    /**
+     * The classifiers' segmentation of an uploaded image at the pixel model's size, as the pixel method computes it
+     * for the same seed (what the studio paints on: the edit's ROI is where the painted map differs from it).
+     */
+    LabelMap segment(byte[] imageBytes, String model, String classifiers, long seed) {
+        RgbImage image = image(imageBytes);
+        String m = checkName("model", model == null ? Retouch.PIXEL_MODEL : model);
+        String c = checkName("classifiers", classifiers == null ? Retouch.CLASSIFIERS : classifiers);
+        return new PixelguideEditor(store.pixel(resolve(m)), store.classifiers(resolve(c))).segment(image, seed);
+    }
+
+    private static String checkName(String field, String v) {
+        if (!NAME.matcher(v).matches() || v.contains("..")) {
+            throw new InvalidRequestException(field + ": '" + v + "' is not a model name (letters, digits, '.', "
+                    + "'_', '-'; no paths)");
+        }
+        return v;
+    }
+
     private RgbImage image(byte[] bytes) {
         if (bytes == null) {
             throw new InvalidRequestException("image: this method edits an image; send it as the 'image' part");
@@ -353,12 +372,7 @@ final class JobRequests {
 
         /** A model or effect name from the store (not a path). */
         String model(String name, String def) {
-            String v = text(name, def);
-            if (!NAME.matcher(v).matches() || v.contains("..")) {
-                throw new InvalidRequestException(name + ": '" + v + "' is not a model name (letters, digits, '.', "
-                        + "'_', '-'; no paths)");
-            }
-            return v;
+            return checkName(name, text(name, def));
         }
 
         /** Refuses the fields no reader asked for. */

@@ -4,6 +4,9 @@ import dev.retouch.core.InvalidRequestException;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.Json;
 import dev.retouch.edit.ModelStore;
+import dev.retouch.edit.pixelguide.FaceClass;
+import dev.retouch.edit.pixelguide.LabelMap;
+import dev.retouch.eval.demo.DemoInputs;
 import dev.retouch.eval.judge.EmojiJudge;
 import dev.retouch.eval.judge.JudgeView;
 import io.javalin.Javalin;
@@ -114,6 +117,15 @@ public final class RetouchServer implements AutoCloseable {
             });
             config.routes.get("/api/health", ctx -> json(ctx, 200, Map.of("status", "ok")));
             config.routes.get("/api/models", this::models);
+            config.routes.get("/api/samples", ctx -> json(ctx, 200, Map.of("samples", DemoInputs.SAMPLES)));
+            config.routes.get("/api/samples/<name>", this::sample);
+            config.routes.get("/api/palette", this::palette);
+            config.routes.post("/api/segment", this::segment);
+            config.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/studio";
+                sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
             config.routes.post("/api/jobs", this::submit);
             config.routes.get("/api/jobs/{id}", ctx -> json(ctx, 200, job(ctx).json()));
             config.routes.get("/api/jobs/{id}/result.png", this::result);
@@ -181,9 +193,12 @@ public final class RetouchServer implements AutoCloseable {
         if (options.token() == null) {
             return;
         }
+        // the header, or ?token= for what a browser cannot give headers to (EventSource, <img src>)
         String h = ctx.header("Authorization");
+        String q = ctx.queryParam("token");
+        String given = h != null ? h : q != null ? "Bearer " + q : null;
         byte[] want = ("Bearer " + options.token()).getBytes(StandardCharsets.UTF_8);
-        if (h == null || !MessageDigest.isEqual(want, h.getBytes(StandardCharsets.UTF_8))) {
+        if (given == null || !MessageDigest.isEqual(want, given.getBytes(StandardCharsets.UTF_8))) {
             throw new Unauthorised("missing or wrong token: send 'Authorization: Bearer <token>'");
         }
     }
@@ -199,6 +214,41 @@ public final class RetouchServer implements AutoCloseable {
         body.put("models", out);
         body.put("methods", JobRequests.METHODS);
         json(ctx, 200, body);
+    }
+
+    /** A bundled test-split image by its path in the bundle. */
+    private void sample(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (!DemoInputs.SAMPLES.contains(name)) {
+            throw new NotFound("no sample " + name + " (GET /api/samples lists them)");
+        }
+        ctx.status(200).contentType("image/png").result(DemoInputs.bytes(name));
+    }
+
+    /** The face-part classes with their palette colours, in class order (a map part is painted in these). */
+    private void palette(Context ctx) {
+        List<Map<String, Object>> classes = java.util.Arrays.stream(FaceClass.values()).map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.label());
+            m.put("rgb", String.format("#%06X", c.rgb()));
+            return m;
+        }).toList();
+        json(ctx, 200, Map.of("classes", classes));
+    }
+
+    /**
+     * The pixelguide classifiers' segmentation of an uploaded image at the pixel model's size, as a palette PNG: the
+     * map a user edits (multipart: {@code image}; query {@code model}, {@code classifiers}, {@code seed}).
+     */
+    private void segment(Context ctx) {
+        byte[] image = part(ctx, "image");
+        String seed = ctx.queryParam("seed");
+        if (seed != null && !seed.matches("-?\\d{1,18}")) {
+            throw new InvalidRequestException("seed: expected an integer, got '" + seed + "'");
+        }
+        LabelMap map = requests.segment(image, ctx.queryParam("model"), ctx.queryParam("classifiers"),
+                seed == null ? 0 : Long.parseLong(seed));
+        ctx.status(200).contentType("image/png").result(JobManager.png(map.toImage(), Map.of()));
     }
 
     private void submit(Context ctx) {

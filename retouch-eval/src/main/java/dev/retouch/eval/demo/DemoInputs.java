@@ -17,6 +17,29 @@ public final class DemoInputs {
     private DemoInputs() {
     }
 
+    /**
+     * Every bundled test-split image, as a path under the bundle: the four inputs and the fewshot section's three
+     * yellow people (the skin-tone effect's kind of input).
+     */
+    public static final List<String> SAMPLES = List.of("1f601.png", "1f629.png", "1f98a.png", "1f34d.png",
+            "fewshot/before/1f3c3-200d-27a1-fe0f.png", "fewshot/before/1f487-200d-2642-fe0f.png",
+            "fewshot/before/1f6b6-200d-2642-fe0f-200d-27a1-fe0f.png");
+
+    /** The bytes of one bundled image (one of {@link #SAMPLES}). */
+    public static byte[] bytes(String name) {
+        if (!SAMPLES.contains(name)) {
+            throw new RetouchException("no bundled image '" + name + "'; bundled: " + SAMPLES);
+        }
+        try (InputStream in = DemoInputs.class.getResourceAsStream("/demo/" + name)) {
+            if (in == null) {
+                throw new RetouchException("demo input /demo/" + name + " missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new RetouchException("cannot read /demo/" + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Copies the bundled inputs into {@code dir} and returns their paths. */
     public static List<Path> extract(Path dir) {
         List<Path> out = new ArrayList<>();
