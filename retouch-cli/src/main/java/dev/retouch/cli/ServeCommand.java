@@ -5,6 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.retouch.edit.ModelStore;
+
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code retouch serve}: the HTTP API over the shipped models ({@link RetouchServer}). */
@@ -37,23 +40,32 @@ final class ServeCommand implements Runnable {
     @Option(names = "--token", description = "Require 'Authorization: Bearer TOKEN' on every API call.")
     String token;
 
+    @Option(names = "--user-models", description = "Model directory of this server's own models, searched before "
+            + "the shipped ones; train-fewshot jobs write their effects to its effects/ (default: out/user-models in "
+            + "the Retouch home).")
+    Path userModels;
+
     @Override
     public void run() {
         common.apply();
         CliSupport.requireRange("--port", port, 0, 65535);
         CliSupport.requireRange("--workers", workers, 1, 64);
         CliSupport.requireRange("--queue", queue, 0, 100_000);
+        Path shipped = Models.shippedRoot();
+        Path user = (userModels != null ? userModels : shipped.getParent().resolve("out/user-models"))
+                .toAbsolutePath().normalize();
+        CliSupport.mkdirs(user.resolve("effects"));
         RetouchServer.Options o = RetouchServer.Options.defaults().withHost(host).withPort(port)
-                .withQueue(workers, queue).withToken(token);
-        RetouchServer server = RetouchServer.start(Models.store(), o);
+                .withQueue(workers, queue).withToken(token).withUserModels(user);
+        RetouchServer server = RetouchServer.start(ModelStore.of(user, shipped), o);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("retouch serve: stopping (cancelling queued and running jobs)");
             server.close();
             stopped.countDown();
         }));
-        System.err.printf("retouch serve: listening on http://%s:%d/ (workers %d, queue %d%s)%n", host, server.port(),
-                workers, queue, token == null ? "" : ", token required");
+        System.err.printf("retouch serve: the studio at http://%s:%d/ (workers %d, queue %d%s; trained effects in %s)%n",
+                host, server.port(), workers, queue, token == null ? "" : ", token required", user.resolve("effects"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -20,7 +20,13 @@ import dev.retouch.edit.baseline.SdeditEditor;
 import dev.retouch.edit.baseline.SdeditRequest;
 import dev.retouch.edit.baseline.TextToImageEditor;
 import dev.retouch.edit.baseline.TextToImageRequest;
+import dev.retouch.data.pairs.ImagePair;
+import dev.retouch.diffusion.train.TrainConfig;
+import dev.retouch.edit.fewshot.EffectConfig;
+import dev.retouch.edit.fewshot.EffectVariant;
 import dev.retouch.edit.fewshot.FewshotEditor;
+import dev.retouch.edit.fewshot.FewshotRun;
+import dev.retouch.edit.fewshot.FewshotTraining;
 import dev.retouch.edit.fewshot.FewshotRequest;
 import dev.retouch.edit.pixelguide.LabelMap;
 import dev.retouch.edit.pixelguide.PixelGuide;
@@ -51,21 +57,44 @@ import java.util.regex.Pattern;
  */
 final class JobRequests {
     /** The methods, in the order the API lists them. */
-    static final List<String> METHODS = List.of("sdedit", "img2img", "generate", "diffedit", "fewshot", "pixel", "sine");
+    static final List<String> METHODS = List.of("sdedit", "img2img", "generate", "diffedit", "fewshot", "pixel", "sine",
+            "train-fewshot");
+    /** The multipart parts a submission may carry besides {@code request}. */
+    static final List<String> PARTS = List.of("image", "map", "before", "after");
+    /** Training pairs an uploaded effect may have. */
+    static final int MAX_PAIRS = 100;
     /** A model or effect name: no separators, no leading dot, so it cannot leave the store. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelStore store;
     private final long maxPixels;
+    private final Path trainedEffects;
 
-    JobRequests(ModelStore store, long maxPixels) {
+    /**
+     * @param trainedEffects where {@code train-fewshot} writes effects (a store root's {@code effects/}), or null
+     *                       when this server does not train
+     */
+    JobRequests(ModelStore store, long maxPixels, Path trainedEffects) {
         this.store = store;
         this.maxPixels = maxPixels;
+        this.trainedEffects = trainedEffects;
     }
 
-    /** The task of a submission; image and map are the parts' bytes, or null when absent. */
-    Task parse(String requestJson, byte[] image, byte[] map) {
+    /** The task of a submission: its request JSON and its other parts by name (each a list of uploads). */
+    Task parse(String requestJson, Map<String, List<byte[]>> parts) {
+        for (var e : parts.entrySet()) {
+            if (!PARTS.contains(e.getKey())) {
+                throw new InvalidRequestException(e.getKey() + ": unknown part (known: request, " + String.join(", ",
+                        PARTS) + ")");
+            }
+            if (!e.getKey().equals("before") && !e.getKey().equals("after") && e.getValue().size() > 1) {
+                throw new InvalidRequestException(e.getKey() + ": send one part of this name, got "
+                        + e.getValue().size());
+            }
+        }
+        byte[] image = parts.containsKey("image") ? parts.get("image").get(0) : null;
+        byte[] map = parts.containsKey("map") ? parts.get("map").get(0) : null;
         if (requestJson == null || requestJson.isBlank()) {
             throw new InvalidRequestException("the 'request' part (JSON naming the method and its options) is missing");
         }
@@ -91,11 +120,16 @@ final class JobRequests {
             case "fewshot" -> fewshot(f, image(image));
             case "pixel" -> pixel(f, image(image), map);
             case "sine" -> sine(f);
+            case "train-fewshot" -> trainFewshot(f, parts.getOrDefault("before", List.of()),
+                    parts.getOrDefault("after", List.of()));
             default -> throw new InvalidRequestException("method: unknown method '" + method + "'; known: " + METHODS);
         };
         f.done(method);
         if (!"pixel".equals(method) && map != null) {
             throw new InvalidRequestException("map: only the pixel method takes a map part");
+        }
+        if (!"train-fewshot".equals(method) && (parts.containsKey("before") || parts.containsKey("after"))) {
+            throw new InvalidRequestException("before: only train-fewshot takes before/after parts");
         }
         return task;
     }
@@ -217,6 +251,101 @@ final class JobRequests {
                 f.number("guidance", SineRequest.DEFAULT_GUIDANCE, 0, 100), side, side, true),
                 f.integer("steps", SineEditRequest.DEFAULT_STEPS, 1, 1000), sampler(f), f.seed(), false));
         return new Task("sine", params("model", model, r), l -> editor.edit(r, l).image());
+    }
+
+    /**
+     * Trains a few-shot effect from uploaded pairs (the k-th {@code before} part with the k-th {@code after}) into
+     * the server's trained effects as {@code name}; the job's result is the new effect applied to the first
+     * pair's before image. The run trains in a hidden directory and moves into place only when it finishes: a
+     * cancelled or failed training leaves nothing behind.
+     */
+    private Task trainFewshot(Fields f, List<byte[]> before, List<byte[]> after) {
+        if (trainedEffects == null) {
+            throw new InvalidRequestException("method: this server does not train (start it with a user model "
+                    + "directory)");
+        }
+        if (!f.has("name")) {
+            throw new InvalidRequestException("name: required (the new effect's name)");
+        }
+        String name = f.model("name", null);
+        if (before.size() != after.size() || before.size() < 2 || before.size() > MAX_PAIRS) {
+            throw new InvalidRequestException("before: send 2 to " + MAX_PAIRS + " before parts and as many after "
+                    + "parts (the k-th before with the k-th after), got " + before.size() + " and " + after.size());
+        }
+        EffectVariant variant;
+        try {
+            variant = EffectVariant.parse(f.text("variant", "nn"));
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("variant: " + e.getMessage());
+        }
+        int n = f.integer("n", 2, 2, 8);
+        int steps = f.integer("steps", 1000, 1, 20_000);
+        int batch = f.integer("batch", 8, 1, 64);
+        double lr = f.number("lr", 3e-4, 1e-7, 1);
+        long seed = f.seed();
+        EffectConfig config = EffectConfig.emoji(variant, n);
+        int side = config.imageSize();
+        List<ImagePair> pairs = new ArrayList<>();
+        for (int k = 0; k < before.size(); k++) {
+            RgbImage b = Resize.square(decode(before.get(k), "before part " + (k + 1)), side);
+            RgbImage a = Resize.square(decode(after.get(k), "after part " + (k + 1)), side);
+            pairs.add(new ImagePair(String.format(Locale.ROOT, "pair-%03d", k + 1), b, a));
+        }
+        Path target = trainedEffects.resolve(name);
+        if (Files.exists(target) || store.lookupEffect(name).isPresent()) {
+            throw new InvalidRequestException("name: an effect '" + name + "' exists already; choose another name");
+        }
+        TrainConfig tc = new TrainConfig(steps, batch, lr, Math.min(200, steps / 10), 0.0, 1.0, 0.999, 250, seed);
+        String command = String.format(Locale.ROOT, "POST /api/jobs {\"method\":\"train-fewshot\",\"name\":\"%s\","
+                + "\"variant\":\"%s\",\"n\":%d,\"steps\":%d,\"batch\":%d,\"lr\":%s,\"seed\":%d} with %d pairs", name,
+                variant.label(), n, steps, batch, lr, seed, pairs.size());
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("name", name);
+        p.put("variant", variant.label());
+        p.put("steps", Integer.toString(steps));
+        p.put("pairs", Integer.toString(pairs.size()));
+        p.put("seed", Long.toString(seed));
+        return new Task("train-fewshot", p, l -> {
+            Path work;
+            try {
+                Files.createDirectories(trainedEffects);
+                work = Files.createTempDirectory(trainedEffects, ".training-" + name + "-");
+            } catch (IOException e) {
+                throw new RetouchException("cannot create a training directory in " + trainedEffects + ": "
+                        + e.getMessage(), e);
+            }
+            boolean[] stopped = {false};
+            try {
+                FewshotTraining.Result r = FewshotTraining.start(pairs, new FewshotRun(config, tc, command),
+                        work.resolve("run"), work.resolve("effect"), (step, total, metric) -> {
+                            boolean go = l.onStep(step, total, metric);
+                            stopped[0] |= !go;
+                            return go;
+                        });
+                if (stopped[0] || r.steps() < steps) {
+                    throw new dev.retouch.core.progress.CancelledException(r.steps(), steps);
+                }
+                try {
+                    Files.move(work.resolve("effect"), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new RetouchException("cannot move the trained effect to " + target + ": " + e.getMessage(), e);
+                }
+                return r.effect().apply(pairs.get(0).before(), 0);
+            } finally {
+                deleteTree(work);
+            }
+        });
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover hidden directory is harmless; the next start does not read it
+        }
     }
 
     private static SamplerKind sampler(Fields f) {

@@ -49,9 +49,12 @@ public final class RetouchServer implements AutoCloseable {
      * @param maxPixels   largest decoded upload in pixels
      * @param keepResults finished jobs kept at most (count)
      * @param keepSeconds finished jobs kept at most (age)
+     * @param userModels  a model-store root this server writes into ({@code train-fewshot} effects go to its
+     *                    {@code effects/}), or null: the server does not train. Give the store this root too so that
+     *                    trained effects resolve by name.
      */
     public record Options(String host, int port, int workers, int queue, String token, long maxUpload, long maxPixels,
-                          int keepResults, long keepSeconds) {
+                          int keepResults, long keepSeconds, java.nio.file.Path userModels) {
         public Options {
             if (workers < 1 || workers > 64) {
                 throw new InvalidRequestException("workers must be in [1, 64], got " + workers);
@@ -69,23 +72,27 @@ public final class RetouchServer implements AutoCloseable {
 
         /** The defaults: 127.0.0.1:8080, one worker, a queue of 16, no token, 8 MB uploads, 4096² pixels, 256 results kept an hour. */
         public static Options defaults() {
-            return new Options("127.0.0.1", 8080, 1, 16, null, 8L << 20, 4096L * 4096L, 256, 3600);
+            return new Options("127.0.0.1", 8080, 1, 16, null, 8L << 20, 4096L * 4096L, 256, 3600, null);
         }
 
         public Options withPort(int p) {
-            return new Options(host, p, workers, queue, token, maxUpload, maxPixels, keepResults, keepSeconds);
+            return new Options(host, p, workers, queue, token, maxUpload, maxPixels, keepResults, keepSeconds, userModels);
         }
 
         public Options withQueue(int workerCount, int waiting) {
-            return new Options(host, port, workerCount, waiting, token, maxUpload, maxPixels, keepResults, keepSeconds);
+            return new Options(host, port, workerCount, waiting, token, maxUpload, maxPixels, keepResults, keepSeconds, userModels);
         }
 
         public Options withToken(String t) {
-            return new Options(host, port, workers, queue, t, maxUpload, maxPixels, keepResults, keepSeconds);
+            return new Options(host, port, workers, queue, t, maxUpload, maxPixels, keepResults, keepSeconds, userModels);
+        }
+
+        public Options withUserModels(java.nio.file.Path dir) {
+            return new Options(host, port, workers, queue, token, maxUpload, maxPixels, keepResults, keepSeconds, dir);
         }
 
         public Options withHost(String h) {
-            return new Options(h, port, workers, queue, token, maxUpload, maxPixels, keepResults, keepSeconds);
+            return new Options(h, port, workers, queue, token, maxUpload, maxPixels, keepResults, keepSeconds, userModels);
         }
     }
 
@@ -102,7 +109,8 @@ public final class RetouchServer implements AutoCloseable {
         Function<dev.retouch.core.image.RgbImage, String> label = judge == null ? null : judgeLabel(new JudgeView(judge));
         this.jobs = new JobManager(options.workers(), options.queue(), options.keepResults(), options.keepSeconds(),
                 label);
-        this.requests = new JobRequests(store, options.maxPixels());
+        this.requests = new JobRequests(store, options.maxPixels(),
+                options.userModels() == null ? null : options.userModels().resolve("effects"));
         this.app = Javalin.create(config -> {
             config.http.maxRequestSize = options.maxUpload();
             config.jetty.multipartConfig.maxTotalRequestSize(options.maxUpload(), io.javalin.config.SizeUnit.BYTES);
@@ -262,7 +270,13 @@ public final class RetouchServer implements AutoCloseable {
             UploadedFile asFile = ctx.uploadedFile("request");
             request = asFile == null ? null : new String(bytes(asFile), StandardCharsets.UTF_8);
         }
-        Task task = requests.parse(request, part(ctx, "image"), part(ctx, "map"));
+        Map<String, List<byte[]>> parts = new LinkedHashMap<>();
+        ctx.uploadedFileMap().forEach((name, files) -> {
+            if (!name.equals("request")) {
+                parts.put(name, files.stream().map(RetouchServer::bytes).toList());
+            }
+        });
+        Task task = requests.parse(request, parts);
         Job job = jobs.submit(task);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", job.id);

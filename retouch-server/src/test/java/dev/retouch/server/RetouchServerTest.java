@@ -271,7 +271,7 @@ class RetouchServerTest {
     @Test
     void aTokenIsRequiredWhenSetAndUploadsAreCapped() throws Exception {
         try (RetouchServer guarded = RetouchServer.start(ModelStore.of(HOME.resolve("models")),
-                new RetouchServer.Options("127.0.0.1", 0, 1, 2, "s3cret", 4096, 4096L * 4096L, 8, 60))) {
+                new RetouchServer.Options("127.0.0.1", 0, 1, 2, "s3cret", 4096, 4096L * 4096L, 8, 60, null))) {
             String b = "http://127.0.0.1:" + guarded.port();
             Reply none = send(HttpRequest.newBuilder(URI.create(b + "/api/health")).GET().build());
             assertEquals(401, none.status());

@@ -1,0 +1,149 @@
+package dev.retouch.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retouch.edit.ModelStore;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The issue's load test: 64 concurrent submissions against one worker and a queue of 16 (the excess gets 429,
+ * every accepted job ends, health answers throughout), then 200 jobs with resident memory flat.
+ */
+class ServerLoadTest {
+    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private static HttpResponse<String> submit(int port, byte[] image, long seed) throws Exception {
+        String boundary = "b" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n"
+                + "{\"method\":\"sdedit\",\"strength\":0.5,\"steps\":20,\"seed\":" + seed + "}\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"in.png\"\r\nContent-Type: image/png"
+                + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(image);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String status(int port, String id) throws Exception {
+        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/jobs/" + id))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body()).path("status").asText();
+    }
+
+    private static void waitAll(int port, List<String> ids) throws Exception {
+        long end = System.currentTimeMillis() + 600_000;
+        for (String id : ids) {
+            String s;
+            while (!List.of("done", "failed", "cancelled").contains(s = status(port, id))) {
+                assertTrue(System.currentTimeMillis() < end, "jobs did not end");
+                Thread.sleep(20);
+            }
+            assertEquals("done", s, "job " + id);
+        }
+    }
+
+    private static long rssKb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS");
+    }
+
+    @Test
+    void sixtyFourAgainstAQueueOfSixteenThenTwoHundredJobsWithFlatMemory() throws Exception {
+        byte[] face = Files.readAllBytes(HOME.resolve("retouch-eval/src/main/resources/demo/1f601.png"));
+        try (RetouchServer server = RetouchServer.start(ModelStore.of(HOME.resolve("models")),
+                RetouchServer.Options.defaults().withPort(0).withQueue(1, 16))) {
+            int port = server.port();
+            AtomicBoolean loading = new AtomicBoolean(true);
+            AtomicInteger healthFailures = new AtomicInteger();
+            AtomicInteger healthChecks = new AtomicInteger();
+            Thread prober = new Thread(() -> {
+                while (loading.get()) {
+                    try {
+                        long t0 = System.nanoTime();
+                        int code = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                + "/api/health")).timeout(Duration.ofSeconds(2)).GET().build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+                        if (code != 200 || System.nanoTime() - t0 > 2_000_000_000L) {
+                            healthFailures.incrementAndGet();
+                        }
+                        healthChecks.incrementAndGet();
+                        Thread.sleep(50);
+                    } catch (Exception e) {
+                        healthFailures.incrementAndGet();
+                    }
+                }
+            });
+            prober.start();
+            ExecutorService clients = Executors.newFixedThreadPool(64);
+            List<Future<HttpResponse<String>>> replies = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                long seed = i;
+                replies.add(clients.submit(() -> submit(port, face, seed)));
+            }
+            List<String> accepted = new ArrayList<>();
+            int refused = 0;
+            for (var f : replies) {
+                HttpResponse<String> r = f.get();
+                if (r.statusCode() == 202) {
+                    accepted.add(JSON.readTree(r.body()).path("id").asText());
+                } else {
+                    assertEquals(429, r.statusCode(), r.body()); // the only failure allowed
+                    refused++;
+                }
+            }
+            clients.shutdown();
+            assertTrue(accepted.size() >= 16 && accepted.size() <= 17, "accepted " + accepted.size());
+            assertEquals(64 - accepted.size(), refused);
+            waitAll(port, accepted);
+            loading.set(false);
+            prober.join();
+            assertEquals(0, healthFailures.get(), "health failed during the load (" + healthChecks.get() + " checks)");
+            assertTrue(healthChecks.get() > 5, "health checks: " + healthChecks.get());
+
+            // 200 more jobs, 16 at a time: resident memory after them within 50 MB of before
+            long before = rssKb();
+            for (int round = 0; round < 200 / 16 + 1; round++) {
+                List<String> ids = new ArrayList<>();
+                for (int k = 0; k < 16 && round * 16 + k < 200; k++) {
+                    HttpResponse<String> r = submit(port, face, 1000 + round * 16 + k);
+                    assertEquals(202, r.statusCode(), r.body());
+                    ids.add(JSON.readTree(r.body()).path("id").asText());
+                }
+                waitAll(port, ids);
+            }
+            long after = rssKb();
+            assertTrue(after - before < 50 * 1024, "resident memory grew " + (after - before) / 1024 + " MB over 200 jobs"
+                    + " (" + before / 1024 + " → " + after / 1024 + " MB)");
+            System.err.printf("ServerLoadTest: %d accepted, %d refused, %d health checks; RSS %d → %d MB over 200 jobs%n",
+                    accepted.size(), refused, healthChecks.get(), before / 1024, after / 1024);
+        }
+    }
+}
