@@ -17,6 +17,9 @@ const METHODS = {
   generate: { help: 'Text to image with the latent model (no input needed).', image: false,
     fields: [['prompt', 'text', 'red heart'], ['negative', 'text', ''], ['steps', 'int', 25], ['guidance', 'number', 5],
       ['sampler', 'text', 'dpmpp-2m'], ['seed', 'int', 1]] },
+  'train-fewshot': { help: 'Learn a new effect from before/after pairs (the k-th before with the k-th after, in the '
+    + 'order chosen); it is then usable by name in the fewshot panel. The result shows it on the first before.',
+    image: false, fields: [['name', 'text', 'my-effect'], ['steps', 'int', 500], ['batch', 'int', 8], ['seed', 'int', 0]] },
   sine: { help: 'SINE: the shipped single-image fine-tune, edited with a prompt (no input needed).', image: false,
     fields: [['model', 'text', 'sine-demo'], ['prompt', 'text', 'smiling face with sunglasses'], ['v', 'number', 0.7],
       ['k', 'int', 400], ['guidance', 'number', 5], ['steps', 'int', 25], ['seed', 'int', 0]] },
@@ -99,6 +102,7 @@ function showMethod(m) {
     form.appendChild(label);
   }
   $('pixel-editor').hidden = m !== 'pixel';
+  $('pairs-editor').hidden = m !== 'train-fewshot';
   if (m === 'pixel' && state.input) loadMap();
 }
 function buildTabs() {
@@ -221,6 +225,14 @@ async function run() {
   form.append('request', JSON.stringify(options()));
   if (m.image) form.append('image', state.input, 'input.png');
   if (state.method === 'pixel') form.append('map', await mapBlob(), 'map.png');
+  if (state.method === 'train-fewshot') {
+    const before = $('before-files').files, after = $('after-files').files;
+    if (before.length < 2 || before.length !== after.length) {
+      setStatus('choose at least 2 before images and as many after images', true); return;
+    }
+    for (const f of before) form.append('before', f, f.name);
+    for (const f of after) form.append('after', f, f.name);
+  }
   $('run').disabled = true;
   $('download').hidden = true;
   $('after').removeAttribute('src');
