@@ -373,7 +373,7 @@ final class JobRequests {
     private static <T> T build(java.util.function.Supplier<T> make) {
         try {
             return make.get();
-        } catch (InvalidRequestException e) {
+        } catch (InvalidRequestException | dev.retouch.core.image.ImageTooLargeException e) {
             throw e;
         } catch (RetouchException | IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());

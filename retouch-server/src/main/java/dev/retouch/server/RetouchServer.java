@@ -148,6 +148,8 @@ public final class RetouchServer implements AutoCloseable {
             });
             config.routes.sse("/api/jobs/{id}/events", this::events);
             config.routes.exception(InvalidRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(dev.retouch.core.image.ImageTooLargeException.class,
+                    (e, ctx) -> error(ctx, 413, e.getMessage()));
             config.routes.exception(NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
             config.routes.exception(Unauthorised.class, (e, ctx) -> error(ctx, 401, e.getMessage()));
             config.routes.exception(NotAcceptable.class, (e, ctx) -> error(ctx, 406, e.getMessage()));
@@ -163,8 +165,11 @@ public final class RetouchServer implements AutoCloseable {
                     error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
                 }
             });
-            config.routes.error(413, "*", ctx -> error(ctx, 413, "the upload is larger than " + options.maxUpload()
-                    + " bytes"));
+            config.routes.error(413, "*", ctx -> {
+                if (!ctx.result().startsWith("{")) {
+                    error(ctx, 413, "the upload is larger than " + options.maxUpload() + " bytes");
+                }
+            });
         });
     }
 

@@ -208,6 +208,28 @@ class RetouchServerTest {
     }
 
     @Test
+    void closingCancelsRunningAndQueuedJobsAndReturns() throws Exception {
+        RetouchServer other = RetouchServer.start(ModelStore.of(HOME.resolve("models")),
+                RetouchServer.Options.defaults().withPort(0).withQueue(1, 4));
+        String saved = base;
+        base = "http://127.0.0.1:" + other.port();
+        try {
+            String running = submit("{\"method\":\"sdedit\",\"strength\":1,\"steps\":1000}").json().path("id").asText();
+            String queued = submit("{\"method\":\"sdedit\",\"strength\":1,\"steps\":1000}").json().path("id").asText();
+            while (get("/api/jobs/" + running).json().path("progress").path("step").asLong() < 1) {
+                Thread.sleep(20);
+            }
+            long t0 = System.nanoTime();
+            other.close();
+            assertTrue((System.nanoTime() - t0) / 1e9 < 10, "close took " + (System.nanoTime() - t0) / 1e9 + " s");
+            assertEquals(Job.Status.CANCELLED, other.jobForTest(running).orElseThrow().status());
+            assertEquals(Job.Status.CANCELLED, other.jobForTest(queued).orElseThrow().status());
+        } finally {
+            base = saved;
+        }
+    }
+
+    @Test
     void unknownJobsAndEndpointsAre404AndEventsNeedTheirAcceptHeader() throws Exception {
         assertEquals(404, get("/api/jobs/nope").status());
         assertTrue(get("/api/jobs/nope").error().startsWith("no job nope"));
@@ -271,7 +293,7 @@ class RetouchServerTest {
     @Test
     void aTokenIsRequiredWhenSetAndUploadsAreCapped() throws Exception {
         try (RetouchServer guarded = RetouchServer.start(ModelStore.of(HOME.resolve("models")),
-                new RetouchServer.Options("127.0.0.1", 0, 1, 2, "s3cret", 4096, 4096L * 4096L, 8, 60, null))) {
+                new RetouchServer.Options("127.0.0.1", 0, 1, 2, "s3cret", 32 * 1024, 32 * 32, 8, 60, null))) {
             String b = "http://127.0.0.1:" + guarded.port();
             Reply none = send(HttpRequest.newBuilder(URI.create(b + "/api/health")).GET().build());
             assertEquals(401, none.status());
@@ -288,6 +310,10 @@ class RetouchServerTest {
                 Reply big = submit("{\"method\":\"fewshot\"}", Map.of("image", new byte[64 * 1024]),
                         "Authorization", "Bearer s3cret");
                 assertEquals(413, big.status(), () -> new String(big.body()));
+                // a small file of too many pixels: the 64×64 face against a cap of 32×32
+                Reply many = submit("{\"method\":\"fewshot\"}", Map.of("image", face), "Authorization", "Bearer s3cret");
+                assertEquals(413, many.status(), () -> new String(many.body()));
+                assertTrue(many.error().contains("expected at most 1024"), () -> new String(many.body()));
             } finally {
                 base = saved;
             }

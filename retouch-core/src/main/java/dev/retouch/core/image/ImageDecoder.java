@@ -144,7 +144,7 @@ final class ImageDecoder {
         }
         long pixels = (long) w * h;
         if (pixels > maxPixels) {
-            throw new RetouchException(file + ": image is " + w + "x" + h + " = " + pixels
+            throw new ImageTooLargeException(file + ": image is " + w + "x" + h + " = " + pixels
                     + " pixels, expected at most " + maxPixels);
         }
     }
