@@ -30,9 +30,8 @@ final class DiffEditCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ldm",
-            description = "Latent diffusion model name or directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    LatentSamplingOptions sampling;
 
     @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
     Path image;
@@ -46,16 +45,6 @@ final class DiffEditCommand implements Runnable {
 
     @Option(names = "--ratio", defaultValue = "0.5", description = "Encoding ratio r in (0, 1] (default: ${DEFAULT-VALUE}).")
     double ratio;
-
-    @Option(names = "--steps", defaultValue = "50", description = "DDIM steps of a full run; the last ⌊steps·r⌋ run "
-            + "(default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--guidance", defaultValue = "5", description = "Guidance scale g ≥ 0 (default: ${DEFAULT-VALUE}).")
-    double guidance;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--resize", description = "Resize the image to the model's size (e.g. 64×64) first.")
     boolean resize;
@@ -76,16 +65,17 @@ final class DiffEditCommand implements Runnable {
         if (!(ratio > 0 && ratio <= 1)) {
             throw new CliSupport.UsageError("--ratio must be in (0, 1], got " + CliSupport.num(ratio));
         }
-        CliSupport.requireRange("--guidance", guidance, 0, 100);
-        DiffEditEditor editor = new DiffEditEditor(Models.store().latent(model));
+        CliSupport.requireRange("--guidance", sampling.guidance, 0, 100);
+        DiffEditEditor editor = new DiffEditEditor(Models.store().latent(sampling.model));
         LatentDiffusion ld = editor.model();
-        CliSupport.requireRange("--steps", steps, 1, ld.schedule().numTrainTimesteps());
+        CliSupport.requireRange("--steps", sampling.steps, 1, ld.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.latentInput(image, ld, resize);
-        var request = new DiffEditRequest(input, query, reference, ratio, steps, guidance, seed);
+        var request = new DiffEditRequest(input, query, reference, ratio, sampling.steps, sampling.guidance,
+                sampling.seed);
         DiffEditResult r = editor.edit(request, Progress.stderr("diffedit", 0));
         r.warnings().forEach(CliSupport::warn);
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", model);
+        params.put("model", sampling.model);
         params.put("image", image.toString());
         params.putAll(request.parameters());
         CliSupport.writePng(out, r.image(), "diffedit", params);

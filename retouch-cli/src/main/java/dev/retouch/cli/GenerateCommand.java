@@ -22,9 +22,8 @@ final class GenerateCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ldm",
-            description = "Latent diffusion model name or directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    LatentSamplingOptions sampling;
 
     @Option(names = "--prompt", required = true, description = "What to draw (may be empty).")
     String prompt;
@@ -32,16 +31,6 @@ final class GenerateCommand implements Runnable {
     @Option(names = "--negative", defaultValue = "", description = "Negative prompt: the unconditional branch of "
             + "guidance (default: empty, plain classifier-free guidance).")
     String negative;
-
-    @Option(names = "--steps", defaultValue = "50", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--guidance", defaultValue = "5", description = "Guidance scale g ≥ 0; 1 = the conditional "
-            + "model alone, 0 = the negative prompt alone (default: ${DEFAULT-VALUE}).")
-    double guidance;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--count", defaultValue = "1", description = "Number of images, 1–64 (default: ${DEFAULT-VALUE}).")
     int count;
@@ -57,17 +46,18 @@ final class GenerateCommand implements Runnable {
         common.apply();
         CliSupport.checkOutput(out);
         CliSupport.requireRange("--count", count, 1, 64);
-        CliSupport.requireRange("--guidance", guidance, 0, 100);
-        TextToImageEditor editor = new TextToImageEditor(Models.store().latent(model));
+        CliSupport.requireRange("--guidance", sampling.guidance, 0, 100);
+        TextToImageEditor editor = new TextToImageEditor(Models.store().latent(sampling.model));
         int T = editor.model().schedule().numTrainTimesteps();
-        CliSupport.requireRange("--steps", steps, 1, T);
-        var request = new TextToImageRequest(prompt, negative, count, steps, guidance, sampler.kind, seed);
+        CliSupport.requireRange("--steps", sampling.steps, 1, T);
+        var request = new TextToImageRequest(prompt, negative, count, sampling.steps, sampling.guidance,
+                sampler.kind, sampling.seed);
         TextToImageResult r = editor.edit(request, Progress.stderr("generate",
                 editor.scheduler(request).timesteps().length));
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", model);
+        params.put("model", sampling.model);
         params.putAll(request.parameters());
         CliSupport.writePng(out, r.image(), "generate", params);
         Map<String, Object> result = new LinkedHashMap<>();

@@ -28,9 +28,8 @@ final class Img2ImgCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--model", defaultValue = "emoji-ldm",
-            description = "Latent diffusion model name or directory (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    LatentSamplingOptions sampling;
 
     @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
     Path image;
@@ -43,16 +42,6 @@ final class Img2ImgCommand implements Runnable {
 
     @Option(names = "--strength", defaultValue = "0.6", description = "Noise level in (0, 1] (default: ${DEFAULT-VALUE}).")
     double strength;
-
-    @Option(names = "--steps", defaultValue = "50", description = "Steps of a full run; the last "
-            + "⌊steps·strength⌋ are run (default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--guidance", defaultValue = "5", description = "Guidance scale g ≥ 0 (default: ${DEFAULT-VALUE}).")
-    double guidance;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Mixin
     SamplerOption sampler;
@@ -70,18 +59,19 @@ final class Img2ImgCommand implements Runnable {
         if (!(strength > 0 && strength <= 1)) {
             throw new CliSupport.UsageError("--strength must be in (0, 1], got " + CliSupport.num(strength));
         }
-        CliSupport.requireRange("--guidance", guidance, 0, 100);
-        Img2ImgEditor editor = new Img2ImgEditor(Models.store().latent(model));
+        CliSupport.requireRange("--guidance", sampling.guidance, 0, 100);
+        Img2ImgEditor editor = new Img2ImgEditor(Models.store().latent(sampling.model));
         LatentDiffusion ld = editor.model();
-        CliSupport.requireRange("--steps", steps, 1, ld.schedule().numTrainTimesteps());
+        CliSupport.requireRange("--steps", sampling.steps, 1, ld.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.latentInput(image, ld, resize);
-        var request = new Img2ImgRequest(input, prompt, negative, strength, steps, guidance, sampler.kind, seed);
+        var request = new Img2ImgRequest(input, prompt, negative, strength, sampling.steps, sampling.guidance,
+                sampler.kind, sampling.seed);
         Img2ImgResult r = editor.edit(request, Progress.stderr("img2img", editor.timesteps(request).length));
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
         RgbImage result = r.image();
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", model);
+        params.put("model", sampling.model);
         params.put("image", image.toString());
         params.putAll(request.parameters());
         CliSupport.writePng(out, result, "img2img", params);
