@@ -33,6 +33,13 @@ final class JobManager implements AutoCloseable {
         }
     }
 
+    /** The server is stopping and takes no new jobs. */
+    static final class ShuttingDownException extends RuntimeException {
+        ShuttingDownException() {
+            super("the server is stopping: no new jobs");
+        }
+    }
+
     private final ThreadPoolExecutor pool;
     private final int keep;
     private final long keepMillis;
@@ -67,6 +74,9 @@ final class JobManager implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             synchronized (jobs) {
                 jobs.remove(job.id);
+            }
+            if (pool.isShutdown()) {
+                throw new ShuttingDownException();
             }
             throw new QueueFullException("the queue is full (" + pool.getQueue().size() + " waiting, "
                     + pool.getMaximumPoolSize() + " running): try again later");

@@ -154,6 +154,8 @@ public final class RetouchServer implements AutoCloseable {
             config.routes.exception(Unauthorised.class, (e, ctx) -> error(ctx, 401, e.getMessage()));
             config.routes.exception(NotAcceptable.class, (e, ctx) -> error(ctx, 406, e.getMessage()));
             config.routes.exception(JobManager.QueueFullException.class, (e, ctx) -> error(ctx, 429, e.getMessage()));
+            config.routes.exception(JobManager.ShuttingDownException.class, (e, ctx) -> error(ctx, 503,
+                    e.getMessage()));
             config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                     e.getStatus() == 413 ? "the request is larger than " + options.maxUpload() + " bytes"
                             : e.getMessage()));
