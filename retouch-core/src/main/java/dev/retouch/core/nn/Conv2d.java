@@ -5,8 +5,20 @@ import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** 2-D convolution, square kernel. Parameters {@code weight} (out, in/groups, k, k) and optional {@code bias}. */
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * 2-D convolution, square kernel. Parameters {@code weight} (out, in/groups, k, k) and optional {@code bias}.
+ *
+ * <p>Inside {@link #modulated}, a convolution given an offset Δ (B, out, in, k, k) runs each sample b of its batch
+ * with its own kernel θ·(1 + Δ_b) (a hypernetwork's modulation, paper 002 Eq. 2), as one grouped convolution over
+ * the batch; the stored weight is not changed. The offsets belong to the calling thread, so a model shared between
+ * threads stays safe.
+ */
 public final class Conv2d extends Module {
+    private static final ThreadLocal<Map<Conv2d, Tensor>> OFFSETS = new ThreadLocal<>();
+
     public final long inChannels;
     public final long outChannels;
     public final long kernel;
@@ -56,6 +68,47 @@ public final class Conv2d extends Module {
 
     /** (B, in, H, W) → (B, out, H', W'). */
     public Tensor forward(Tensor x) {
-        return Convolution.conv2d(x, weight, bias, stride, padding, groups);
+        Map<Conv2d, Tensor> offsets = OFFSETS.get();
+        Tensor delta = offsets == null ? null : offsets.get(this);
+        if (delta == null) {
+            return Convolution.conv2d(x, weight, bias, stride, padding, groups);
+        }
+        return modulatedForward(x, delta);
+    }
+
+    /**
+     * Runs {@code work} with these convolutions' kernels modulated per sample: θ̂_b = θ·(1 + Δ_b), Δ of shape
+     * (B, out, in, k, k) for a batch of B. Nested calls replace the outer offsets for their duration.
+     */
+    public static <T> T modulated(Map<Conv2d, Tensor> offsets, Supplier<T> work) {
+        Map<Conv2d, Tensor> outer = OFFSETS.get();
+        OFFSETS.set(offsets);
+        try {
+            return work.get();
+        } finally {
+            if (outer == null) {
+                OFFSETS.remove();
+            } else {
+                OFFSETS.set(outer);
+            }
+        }
+    }
+
+    private Tensor modulatedForward(Tensor x, Tensor delta) {
+        if (groups != 1) {
+            throw new IllegalStateException("a grouped convolution cannot be modulated per sample");
+        }
+        long b = x.size(0);
+        long[] want = {b, outChannels, inChannels, kernel, kernel};
+        if (!java.util.Arrays.equals(delta.sizes().vec().get(), want)) {
+            throw new IllegalArgumentException("offset of shape " + java.util.Arrays.toString(delta.sizes().vec().get())
+                    + ", expected " + java.util.Arrays.toString(want));
+        }
+        // one grouped convolution: the batch becomes the groups, each with its own kernel
+        Tensor w = weight.unsqueeze(0).mul(delta.add(new org.bytedeco.pytorch.Scalar(1.0)))
+                .reshape(b * outChannels, inChannels, kernel, kernel);
+        Tensor y = Convolution.conv2d(x.reshape(1, b * inChannels, x.size(2), x.size(3)), w,
+                bias == null ? null : bias.repeat(b), stride, padding, b);
+        return y.reshape(b, outChannels, y.size(2), y.size(3));
     }
 }
