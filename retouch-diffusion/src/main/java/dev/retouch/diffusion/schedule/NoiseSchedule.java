@@ -131,6 +131,17 @@ public final class NoiseSchedule {
         };
     }
 
+    /** {@link #predictX0(Tensor, Tensor, int)} with one timestep per batch element. */
+    public Tensor predictX0(Tensor modelOutput, Tensor xt, int[] t) {
+        Tensor sa = perSample(t, xt.dim(), false);
+        Tensor s1 = perSample(t, xt.dim(), true);
+        return switch (config.predictionType()) {
+            case EPSILON -> xt.sub(modelOutput.mul(s1)).div(sa);
+            case SAMPLE -> modelOutput;
+            case V_PREDICTION -> xt.mul(sa).sub(modelOutput.mul(s1));
+        };
+    }
+
     /** ε implied by x₀ at x_t: (x_t − √ᾱ·x₀)/√(1−ᾱ). */
     public Tensor epsFromX0(Tensor x0, Tensor xt, int t) {
         double a = alphaBar(t);

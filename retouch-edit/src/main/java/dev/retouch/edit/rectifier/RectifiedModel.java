@@ -1,0 +1,72 @@
+package dev.retouch.edit.rectifier;
+
+import dev.retouch.core.nn.Conv2d;
+import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.diffusion.schedule.NoiseSchedule;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A frozen pixel model with a rectifier (paper 002 Eq. 1–2): at x_t the base model first estimates x̂₀ (without
+ * gradients, clipped as its schedule asks); the rectifier reads [x₀, x̂₀] and t and modulates every convolution of
+ * the UNet's middle and up blocks, θ̂ = θ·(1 + Δ), for a second pass whose output is the rectified prediction.
+ * The base weights are never changed (the modulation is per call and per thread).
+ */
+public final class RectifiedModel {
+    private final PixelDiffusionModel base;
+    private final Rectifier rectifier;
+    private final Map<String, Conv2d> layers;
+
+    public RectifiedModel(PixelDiffusionModel base, Rectifier rectifier) {
+        this.base = base;
+        this.rectifier = rectifier;
+        this.layers = RectifierConfig.convolutions(base.unet());
+        List<RectifierConfig.Layer> want = RectifierConfig.modulatedLayers(base.unet());
+        if (!want.equals(rectifier.config().layers())) {
+            throw new IllegalArgumentException("the rectifier was made for another UNet: it modulates "
+                    + rectifier.config().layers().size() + " layers, this UNet's middle and up blocks have "
+                    + want.size() + (want.size() == rectifier.config().layers().size() ? " of other shapes" : ""));
+        }
+    }
+
+    public PixelDiffusionModel base() {
+        return base;
+    }
+
+    public Rectifier rectifier() {
+        return rectifier;
+    }
+
+    /** The timesteps as the (B) long tensor the networks take. */
+    static Tensor timesteps(int[] t) {
+        long[] v = new long[t.length];
+        for (int i = 0; i < t.length; i++) {
+            v[i] = t[i];
+        }
+        return Tensor.create(v, t.length);
+    }
+
+    /**
+     * The rectified model output at x_t (the base model's prediction type).
+     *
+     * @param xt noisy images (B, 3, S, S)
+     * @param t  one timestep per image
+     * @param x0 the original images the rectifier compensates towards (B, 3, S, S)
+     */
+    public Tensor forward(Tensor xt, int[] t, Tensor x0) {
+        Tensor tt = timesteps(t);
+        NoiseSchedule schedule = base.schedule();
+        Tensor x0hat;
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            x0hat = schedule.maybeClip(schedule.predictX0(base.unet().forward(xt, tt), xt, t));
+        }
+        Map<String, Tensor> deltas = rectifier.forward(x0, x0hat, tt);
+        Map<Conv2d, Tensor> offsets = new HashMap<>();
+        deltas.forEach((name, d) -> offsets.put(layers.get(name), d));
+        return Conv2d.modulated(offsets, () -> base.unet().forward(xt, tt));
+    }
+}
