@@ -9,6 +9,8 @@ import dev.retouch.core.progress.Progress;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.ModelKind;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.edit.rectifier.RectifiedModel;
+import dev.retouch.edit.rectifier.Rectifier;
 import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PixelPipelines;
@@ -61,6 +63,10 @@ final class ReconstructCommand implements Runnable {
             + "regeneration (default: 1, the conditional model).")
     Double guidance;
 
+    @Option(names = "--rectifier", paramLabel = "DIR", description = "Pixel models only: regenerate with this "
+            + "rectifier (paper 002; made by `train rectifier` for this model); the inversion uses the model itself.")
+    Path rectifier;
+
     @Option(names = "--out", required = true, description = "Output PNG.")
     Path out;
 
@@ -73,6 +79,9 @@ final class ReconstructCommand implements Runnable {
         if (kind != ModelKind.LATENT_DIFFUSION && (prompt != null || guidance != null)) {
             throw new CliSupport.UsageError((prompt != null ? "--prompt" : "--guidance") + " applies to latent "
                     + "diffusion models only");
+        }
+        if (kind != ModelKind.PIXEL_DIFFUSION && rectifier != null) {
+            throw new CliSupport.UsageError("--rectifier applies to pixel diffusion models only");
         }
         if (kind == ModelKind.AUTOENCODER_KL && steps != null) {
             throw new CliSupport.UsageError("--steps does not apply to an autoencoder (it encodes and decodes once)");
@@ -125,10 +134,30 @@ final class ReconstructCommand implements Runnable {
         int n = steps == null ? DEFAULT_STEPS : steps;
         CliSupport.requireRange("--steps", n, 1, m.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
-        var r = PixelPipelines.reconstruct(m, CliSupport.tensor(input), n,
-                LoopHooks.progress(Progress.stderr("reconstruct", n)));
+        LoopHooks hooks = LoopHooks.progress(Progress.stderr("reconstruct", n));
+        Tensor x = CliSupport.tensor(input);
+        var r = rectifier == null ? PixelPipelines.reconstruct(m, x, n, hooks)
+                : rectified(dir, m).reconstruct(x, n, hooks);
         params.put("steps", n);
+        if (rectifier != null) {
+            params.put("rectifier", rectifier.toString());
+        }
         return new Reconstructed(input, ImageTensors.fromTensor(r.image()));
+    }
+
+    /** The model with the rectifier, which must have been trained for this model's directory. */
+    private RectifiedModel rectified(Path dir, PixelDiffusionModel m) {
+        Rectifier r = Rectifier.load(rectifier);
+        Path base = Rectifier.baseDir(rectifier, r.config(), Models::resolve);
+        if (!base.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+            throw new CliSupport.UsageError("--rectifier " + rectifier + " was trained for " + base + ", not for --model "
+                    + dir);
+        }
+        try {
+            return new RectifiedModel(m, r);
+        } catch (IllegalArgumentException e) {
+            throw new RetouchException(rectifier + ": " + e.getMessage());
+        }
     }
 
     private Reconstructed latent(Path dir, Map<String, Object> params) {

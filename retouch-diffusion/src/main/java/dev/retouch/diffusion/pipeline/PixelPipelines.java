@@ -104,11 +104,20 @@ public final class PixelPipelines {
      * update up to the ε(x_r, t) ≈ ε(x_t, t) approximation.
      */
     public static Reconstruction reconstruct(PixelDiffusionModel model, Tensor x0, int steps, LoopHooks hooks) {
+        return reconstruct(model, denoiser(model.unet()), x0, steps, hooks);
+    }
+
+    /**
+     * {@link #reconstruct(PixelDiffusionModel, Tensor, int, LoopHooks)} regenerating with another network of the
+     * same schedule (e.g. the model with a rectifier); the inversion uses the model itself.
+     */
+    public static Reconstruction reconstruct(PixelDiffusionModel model, Denoiser regenerate, Tensor x0, int steps,
+                                             LoopHooks hooks) {
         int[] ts = ddimTimesteps(model.schedule(), steps);
         Tensor latent = invert(model, x0, ts, hooks);
         NoiseSchedule unclipped = new NoiseSchedule(model.schedule().config().withoutClipping());
         DDIMScheduler ddim = new DDIMScheduler(unclipped, ts, 0.0);
-        Tensor image = DenoiseLoop.run(denoiser(model.unet()), ddim, latent, null, hooks);
+        Tensor image = DenoiseLoop.run(regenerate, ddim, latent, null, hooks);
         return new Reconstruction(latent, image);
     }
 

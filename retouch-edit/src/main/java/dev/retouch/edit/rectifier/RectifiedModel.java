@@ -2,6 +2,9 @@ package dev.retouch.edit.rectifier;
 
 import dev.retouch.core.nn.Conv2d;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.diffusion.pipeline.Denoiser;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.pipeline.PixelPipelines;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -39,6 +42,27 @@ public final class RectifiedModel {
 
     public Rectifier rectifier() {
         return rectifier;
+    }
+
+    /**
+     * The rectified model as the sampling loop sees it, compensating towards {@code x0} (B, 3, S, S): every image of
+     * a batch at the loop's timestep.
+     */
+    public Denoiser denoiser(Tensor x0) {
+        return (x, t) -> {
+            int[] ts = new int[(int) x.size(0)];
+            java.util.Arrays.fill(ts, t);
+            return forward(x, ts, x0);
+        };
+    }
+
+    /**
+     * Reconstruction (paper 002's setting): DDIM inversion of x₀ with the base model over {@code steps} steps, then
+     * η = 0 DDIM sampling over the same timesteps with the rectified model (x̂₀ unclipped on that side, as
+     * {@link PixelPipelines#reconstruct}).
+     */
+    public PixelPipelines.Reconstruction reconstruct(Tensor x0, int steps, LoopHooks hooks) {
+        return PixelPipelines.reconstruct(base, denoiser(x0), x0, steps, hooks);
     }
 
     /** The timesteps as the (B) long tensor the networks take. */

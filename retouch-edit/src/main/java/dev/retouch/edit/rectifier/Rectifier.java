@@ -9,6 +9,11 @@ import dev.retouch.diffusion.unet.TimestepEmbedding;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.io.ModelDirectory;
+
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +57,45 @@ public final class Rectifier extends Module {
 
     public RectifierConfig config() {
         return config;
+    }
+
+    /**
+     * Loads a rectifier directory (config.json of type {@value RectifierConfig#TYPE}, its weights, its card).
+     *
+     * @throws RetouchException naming the directory and the problem
+     */
+    public static Rectifier load(Path dir) {
+        ModelDirectory md;
+        try {
+            md = ModelDirectory.open(dir);
+        } catch (RetouchException e) {
+            throw new RetouchException("not a rectifier: " + e.getMessage(), e);
+        }
+        JsonNode tree = md.configTree();
+        String type = tree.path("type").asText("");
+        if (!RectifierConfig.TYPE.equals(type) || tree.path("formatVersion").asInt(-1) != RectifierConfig.FORMAT_VERSION) {
+            throw new RetouchException(md.configFile() + ": not a rectifier of format " + RectifierConfig.FORMAT_VERSION
+                    + " (type '" + type + "', version " + tree.path("formatVersion") + ")");
+        }
+        Rectifier r = new Rectifier(md.config(RectifierConfig.class));
+        md.loadInto(r);
+        r.eval();
+        return r;
+    }
+
+    /** Writes a rectifier directory: the config, the weights as fp16, the model card. */
+    public static void save(Path dir, RectifierConfig config, Map<String, Tensor> weights, String modelCard) {
+        ModelDirectory.saveHalf(dir, config, weights, modelCard);
+    }
+
+    /**
+     * The base model's directory named by a rectifier directory's config: a shipped model's name (resolved by
+     * {@code byName}, e.g. a model store) or a path relative to the rectifier's directory.
+     */
+    public static Path baseDir(Path dir, RectifierConfig config, java.util.function.Function<String, Path> byName) {
+        String base = config.base();
+        boolean path = base.contains("/") || base.contains("\\") || base.startsWith(".");
+        return path ? dir.resolve(base).normalize() : byName.apply(base);
     }
 
     private static int groups(int channels) {

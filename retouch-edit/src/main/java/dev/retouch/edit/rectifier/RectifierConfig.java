@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * @param type            {@link #TYPE}
  * @param formatVersion   {@link #FORMAT_VERSION}
- * @param base            the base pixel model's directory, relative to the rectifier's (the base is not copied)
+ * @param base            the base pixel model: a shipped model's name, or its directory relative to the rectifier's
+ *                        (the base is not copied)
  * @param imageSize       the base model's image side
  * @param encoderChannels widths of the encoder's stages, each halving the resolution (32 → 16 → 8 → 4 for three)
  * @param subnetChannels  width of every subnet

@@ -1,0 +1,62 @@
+package dev.retouch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.retouch.core.io.ModelDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code train rectifier} and {@code reconstruct --rectifier} on the shipped pixel model. */
+class RectifierCommandsTest {
+    private static final Path FACE = Path.of("..", "retouch-eval", "src", "main", "resources", "demo", "1f601.png")
+            .toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainARectifierThenReconstructWithIt() throws Exception {
+        Path run = tmp.resolve("rect");
+        String model = DemoTest.repoRoot().resolve("models").resolve("emoji-ddpm-32").toString();
+        CliRun train = CliRun.run("train", "rectifier", "--model", model, "--steps", "2", "--batch", "2",
+                "--checkpoint-every", "1", "--json", "--out", run.toString());
+        assertEquals(0, train.code(), train::describe);
+        JsonNode config = ModelDirectory.open(run.resolve("model")).configTree();
+        assertEquals("rectifier", config.path("type").asText());
+        // a model given by path is referred to relative to the rectifier's directory
+        assertEquals(Path.of(model), run.resolve("model").resolve(config.path("base").asText()).normalize());
+        assertTrue(config.path("layers").size() > 10, config::toString);
+        String card = Files.readString(run.resolve("model/MODEL_CARD.md")).replace(" \\\n        ", " ");
+        assertTrue(card.contains("bin/retouch train rectifier --model " + model + " --steps 2 --batch 2"), card);
+
+        Path out = tmp.resolve("recon.png");
+        CliRun r = CliRun.run("reconstruct", "--model", model, "--image", FACE.toString(), "--steps", "5", "--rectifier",
+                run.resolve("model").toString(), "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r::describe);
+        JsonNode j = r.json();
+        assertEquals(run.resolve("model").toString(), j.path("rectifier").asText());
+        assertTrue(j.path("psnr").asDouble() > 10, j::toString);
+        assertTrue(Files.size(out) > 0);
+
+        // a rectifier is bound to its base model; autoencoders have none
+        Path tiny = tmp.resolve("tiny");
+        CliRun.tinyModel(tiny, 1);
+        CliRun other = CliRun.run("reconstruct", "--model", tiny.toString(), "--image", FACE.toString(), "--rectifier",
+                run.resolve("model").toString(), "--out", tmp.resolve("x.png").toString());
+        assertEquals(2, other.code(), other::describe);
+        assertTrue(other.err().contains("was trained for"), other::describe);
+        CliRun vae = CliRun.run("reconstruct", "--model", DemoTest.repoRoot().resolve("models/emoji-vae").toString(), "--image", FACE.toString(), "--rectifier",
+                run.resolve("model").toString(), "--out", tmp.resolve("y.png").toString());
+        assertEquals(2, vae.code(), vae::describe);
+        assertTrue(vae.err().contains("pixel diffusion models only"), vae::describe);
+        CliRun notOne = CliRun.run("reconstruct", "--model", model, "--image", FACE.toString(), "--rectifier", tmp.toString(),
+                "--out", tmp.resolve("z.png").toString());
+        assertEquals(1, notOne.code(), notOne::describe);
+        assertTrue(notOne.err().contains("not a rectifier"), notOne::describe);
+    }
+}
