@@ -31,6 +31,10 @@ final class EvalReconstructionCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "16", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--rectifier", paramLabel = "DIR", description = "Also reconstruct with this rectifier (paper 002, "
+            + "made by `train rectifier` for --model), on the same images.")
+    java.nio.file.Path rectifier;
+
     @Option(names = "--out", required = true, description = "Report directory.")
     Path out;
 
@@ -44,7 +48,7 @@ final class EvalReconstructionCommand implements Runnable {
         common.apply();
         CliSupport.requireRange("--limit", limit, 1, 100_000);
         CliSupport.requireRange("--batch", batch, 1, 1024);
-        var config = new ReconstructionBenchmark.Config(pixelModel.name, judgeName, steps, limit, batch);
+        var config = new ReconstructionBenchmark.Config(pixelModel.name, judgeName, steps, limit, batch, rectifier);
         var result = ReconstructionBenchmark.run(Models.store(), EmojiDataset.load(), config, out,
                 s -> Progress.stderr("reconstruct " + s + " steps", 0), CliSupport::warn);
         CliSupport.print(common, result.fields());

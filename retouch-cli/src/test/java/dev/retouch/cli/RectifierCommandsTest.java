@@ -43,6 +43,18 @@ class RectifierCommandsTest {
         assertTrue(j.path("psnr").asDouble() > 10, j::toString);
         assertTrue(Files.size(out) > 0);
 
+        // the benchmark measures the model with and without the rectifier on the same images
+        CliRun eval = CliRun.run("eval", "reconstruction", "--model", model, "--steps", "5", "--limit", "2", "--batch",
+                "2", "--rectifier", run.resolve("model").toString(), "--json", "--out", tmp.resolve("eval").toString());
+        assertEquals(0, eval.code(), eval::describe);
+        JsonNode rows = eval.json().path("results");
+        assertEquals(2, rows.size(), rows::toString);
+        assertEquals("base", rows.get(0).path("model").asText());
+        assertEquals("rectified", rows.get(1).path("model").asText());
+        for (JsonNode row : rows) {
+            assertTrue(row.path("l1_mean").asDouble() > 0 && row.path("l2_mean").asDouble() > 0, row::toString);
+        }
+
         // a rectifier is bound to its base model; autoencoders have none
         Path tiny = tmp.resolve("tiny");
         CliRun.tinyModel(tiny, 1);

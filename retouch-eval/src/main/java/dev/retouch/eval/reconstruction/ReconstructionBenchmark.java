@@ -27,6 +27,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.retouch.core.InvalidRequestException;
+import dev.retouch.edit.rectifier.RectifiedModel;
+import dev.retouch.edit.rectifier.Rectifier;
+
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
@@ -43,8 +47,15 @@ public final class ReconstructionBenchmark {
     /**
      * @param judge the judge's name, or null for none (a missing shipped judge is left out with a warning)
      * @param steps step counts, each in [1, T]
+     * @param rectifier a rectifier directory for the model (paper 002): each step count is then measured with and
+     *                  without it, on the same images; null for none
      */
-    public record Config(String model, String judge, int[] steps, int limit, int batch) {
+    public record Config(String model, String judge, int[] steps, int limit, int batch, Path rectifier) {
+        /** Without a rectifier. */
+        public Config(String model, String judge, int[] steps, int limit, int batch) {
+            this(model, judge, steps, limit, batch, null);
+        }
+
         public Config {
             if (steps.length == 0) {
                 throw new RetouchException("give at least one step count");
@@ -60,11 +71,14 @@ public final class ReconstructionBenchmark {
     }
 
     /** One step count's scores; the judge's are NaN without a judge. */
-    public record Row(int steps, double psnrMean, double psnrMedian, double ssimMean, double ssimMedian,
-                      double seconds, double judgeSameTop1, double judgeFdToInputs) {
+    public record Row(String model, int steps, double psnrMean, double psnrMedian, double ssimMean, double ssimMedian,
+                      double l1Mean, double l2Mean, double seconds, double judgeSameTop1, double judgeFdToInputs) {
         Map<String, Object> fields() {
             Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", model);
             r.put("steps", steps);
+            r.put("l1_mean", l1Mean);
+            r.put("l2_mean", l2Mean);
             r.put("psnr_mean", psnrMean);
             r.put("psnr_median", psnrMedian);
             r.put("ssim_mean", ssimMean);
@@ -108,27 +122,52 @@ public final class ReconstructionBenchmark {
             images.add(new RgbImage(m.sampleSize(), m.sampleSize(), ds.rgb(e, m.sampleSize())));
         }
         HtmlReport html = new HtmlReport(out, "DDIM reconstruction on the emoji test split");
+        RectifiedModel rectified = null;
+        if (c.rectifier() != null) {
+            Rectifier r = Rectifier.load(c.rectifier());
+            Path base = Rectifier.baseDir(c.rectifier(), r.config(), store::resolve);
+            if (!base.toAbsolutePath().normalize().equals(store.resolve(c.model()))) {
+                throw new InvalidRequestException("the rectifier " + c.rectifier() + " was trained for " + base
+                        + ", not for " + c.model());
+            }
+            rectified = new RectifiedModel(m, r);
+        }
         List<Row> rows = new ArrayList<>();
         for (int s : c.steps()) {
-            rows.add(evaluate(m, images, s, c.batch(), judge, html, progress.apply(s)));
+            int n = s;
+            rows.add(evaluate("base", (x, hooks) -> PixelPipelines.reconstruct(m, x, n, hooks).image(), images, s,
+                    c.batch(), judge, html, progress.apply(s)));
+            if (rectified != null) {
+                RectifiedModel rm = rectified;
+                rows.add(evaluate("rectified", (x, hooks) -> rm.reconstruct(x, n, hooks).image(), images, s,
+                        c.batch(), judge, html, progress.apply(s)));
+            }
         }
         Result r = new Result(c, images.size(), List.copyOf(rows));
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(r.fields()));
         List<List<Object>> table = new ArrayList<>();
-        rows.forEach(row -> table.add(List.of(row.steps(), row.psnrMean(), row.psnrMedian(), row.ssimMean(),
+        rows.forEach(row -> table.add(List.of(row.model(), row.steps(), row.psnrMean(), row.psnrMedian(), row.ssimMean(),
+                row.l1Mean(), row.l2Mean(),
                 Double.isNaN(row.judgeSameTop1()) ? "-" : row.judgeSameTop1(),
                 Double.isNaN(row.judgeFdToInputs()) ? "-" : row.judgeFdToInputs(), row.seconds())));
         html.section("Summary", images.size() + " test-split images, model " + c.model());
-        html.table(List.of("steps", "PSNR mean", "PSNR median", "SSIM mean", "judge: same top-1", "judge-FD to inputs",
-                "seconds"), table);
+        html.table(List.of("model", "steps", "PSNR mean", "PSNR median", "SSIM mean", "L1 mean", "L2 mean",
+                "judge: same top-1", "judge-FD to inputs", "seconds"), table);
         html.write();
         return r;
     }
 
-    private static Row evaluate(PixelDiffusionModel m, List<RgbImage> images, int s, int batch, EmojiJudge judge,
+    /** One reconstruction of a batch (B, 3, S, S). */
+    private interface Recon {
+        Tensor apply(Tensor x, LoopHooks hooks);
+    }
+
+    private static Row evaluate(String model, Recon recon, List<RgbImage> images, int s, int batch, EmojiJudge judge,
                                 HtmlReport html, StepListener bar) {
         double[] psnr = new double[images.size()];
         double[] ssim = new double[images.size()];
+        double[] l1 = new double[images.size()];
+        double[] l2 = new double[images.size()];
         List<RgbImage> shown = new ArrayList<>();
         List<RgbImage> all = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -136,15 +175,17 @@ public final class ReconstructionBenchmark {
             List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batch));
             try (PointerScope ignored = new PointerScope()) {
                 Tensor x = ImageTensors.toTensor(chunk);
-                List<RgbImage> recon = ImageTensors.fromBatch(PixelPipelines.reconstruct(m, x, s, LoopHooks.NONE)
-                        .image());
+                List<RgbImage> out = ImageTensors.fromBatch(recon.apply(x, LoopHooks.NONE));
                 for (int i = 0; i < chunk.size(); i++) {
-                    psnr[from + i] = Metrics.psnr(chunk.get(i), recon.get(i), 1.0);
-                    ssim[from + i] = Metrics.ssim(chunk.get(i), recon.get(i), 1.0);
-                    all.add(recon.get(i));
+                    psnr[from + i] = Metrics.psnr(chunk.get(i), out.get(i), 1.0);
+                    ssim[from + i] = Metrics.ssim(chunk.get(i), out.get(i), 1.0);
+                    double[] e = errors(chunk.get(i), out.get(i));
+                    l1[from + i] = e[0];
+                    l2[from + i] = e[1];
+                    all.add(out.get(i));
                     if (from + i < 8) {
                         shown.add(chunk.get(i));
-                        shown.add(recon.get(i));
+                        shown.add(out.get(i));
                     }
                 }
             }
@@ -153,9 +194,9 @@ public final class ReconstructionBenchmark {
         double secs = (System.nanoTime() - t0) / 1e9;
         List<String> caps = new ArrayList<>();
         for (int i = 0; i < shown.size(); i++) {
-            caps.add(i % 2 == 0 ? "input" : s + " steps");
+            caps.add(i % 2 == 0 ? "input" : model + ", " + s + " steps");
         }
-        html.section(s + " steps", "Pairs of input and reconstruction (first images).");
+        html.section(model + ", " + s + " steps", "Pairs of input and reconstruction (first images).");
         html.images(shown, caps, 3);
         double sameTop1 = Double.NaN;
         double fd = Double.NaN;
@@ -169,8 +210,24 @@ public final class ReconstructionBenchmark {
             sameTop1 = (double) same / in.size();
             fd = re.frechetDistance(in);
         }
-        return new Row(s, Arrays.stream(psnr).average().orElse(Double.NaN), median(psnr),
-                Arrays.stream(ssim).average().orElse(Double.NaN), median(ssim), secs, sameTop1, fd);
+        return new Row(model, s, Arrays.stream(psnr).average().orElse(Double.NaN), median(psnr),
+                Arrays.stream(ssim).average().orElse(Double.NaN), median(ssim),
+                Arrays.stream(l1).average().orElse(Double.NaN), Arrays.stream(l2).average().orElse(Double.NaN), secs,
+                sameTop1, fd);
+    }
+
+    /** Mean absolute and mean squared error per value, images in [0, 1] (the paper's L1 and L2). */
+    static double[] errors(RgbImage a, RgbImage b) {
+        float[] x = a.chw();
+        float[] y = b.chw();
+        double l1 = 0;
+        double l2 = 0;
+        for (int i = 0; i < x.length; i++) {
+            double d = x[i] - y[i];
+            l1 += Math.abs(d);
+            l2 += d * d;
+        }
+        return new double[]{l1 / x.length, l2 / x.length};
     }
 
     /** The median of {@code v}. */
