@@ -10,7 +10,6 @@ import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.ModelKind;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.edit.rectifier.RectifiedModel;
-import dev.retouch.edit.rectifier.Rectifier;
 import dev.retouch.diffusion.pipeline.LatentPipelines;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PixelPipelines;
@@ -137,27 +136,12 @@ final class ReconstructCommand implements Runnable {
         LoopHooks hooks = LoopHooks.progress(Progress.stderr("reconstruct", n));
         Tensor x = CliSupport.tensor(input);
         var r = rectifier == null ? PixelPipelines.reconstruct(m, x, n, hooks)
-                : rectified(dir, m).reconstruct(x, n, hooks);
+                : RectifiedModel.of(m, dir, rectifier, Models::resolve).reconstruct(x, n, hooks);
         params.put("steps", n);
         if (rectifier != null) {
             params.put("rectifier", rectifier.toString());
         }
         return new Reconstructed(input, ImageTensors.fromTensor(r.image()));
-    }
-
-    /** The model with the rectifier, which must have been trained for this model's directory. */
-    private RectifiedModel rectified(Path dir, PixelDiffusionModel m) {
-        Rectifier r = Rectifier.load(rectifier);
-        Path base = Rectifier.baseDir(rectifier, r.config(), Models::resolve);
-        if (!base.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
-            throw new CliSupport.UsageError("--rectifier " + rectifier + " was trained for " + base + ", not for --model "
-                    + dir);
-        }
-        try {
-            return new RectifiedModel(m, r);
-        } catch (IllegalArgumentException e) {
-            throw new RetouchException(rectifier + ": " + e.getMessage());
-        }
     }
 
     private Reconstructed latent(Path dir, Map<String, Object> params) {

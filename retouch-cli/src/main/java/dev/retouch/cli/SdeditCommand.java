@@ -7,6 +7,7 @@ import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.edit.baseline.SdeditEditor;
 import dev.retouch.edit.baseline.SdeditRequest;
 import dev.retouch.edit.baseline.SdeditResult;
+import dev.retouch.edit.rectifier.RectifiedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,6 +40,10 @@ final class SdeditCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--rectifier", paramLabel = "DIR", description = "Denoise with this rectifier of the model "
+            + "(paper 002, made by `train rectifier`), which compensates towards the input.")
+    Path rectifier;
+
     @Option(names = "--out", required = true, description = "Output PNG.")
     Path out;
 
@@ -47,7 +52,9 @@ final class SdeditCommand implements Runnable {
         common.apply();
         CliSupport.checkOutput(out);
         CliSupport.requireRange("--strength", strength, 0, 1);
-        SdeditEditor editor = new SdeditEditor(Models.store().pixel(pixelModel.name));
+        SdeditEditor editor = rectifier == null ? new SdeditEditor(Models.store().pixel(pixelModel.name))
+                : new SdeditEditor(RectifiedModel.of(Models.store().pixel(pixelModel.name),
+                Models.resolve(pixelModel.name), rectifier, Models::resolve));
         PixelDiffusionModel m = editor.model();
         CliSupport.requireRange("--steps", steps, 1, m.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
@@ -58,6 +65,9 @@ final class SdeditCommand implements Runnable {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", pixelModel.name);
         params.put("image", image.toString());
+        if (rectifier != null) {
+            params.put("rectifier", rectifier.toString());
+        }
         params.putAll(request.parameters());
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());

@@ -43,6 +43,14 @@ class RectifierCommandsTest {
         assertTrue(j.path("psnr").asDouble() > 10, j::toString);
         assertTrue(Files.size(out) > 0);
 
+        // SDEdit denoising with the rectifier (paper Fig. 7): same seed, same call, the rectifier recorded
+        CliRun sd = CliRun.run("sdedit", "--model", model, "--image", FACE.toString(), "--steps", "10", "--seed", "1",
+                "--rectifier", run.resolve("model").toString(), "--json", "--out", tmp.resolve("sd.png").toString());
+        assertEquals(0, sd.code(), sd::describe);
+        assertEquals(run.resolve("model").toString(), sd.json().path("rectifier").asText());
+        assertEquals(run.resolve("model").toString(),
+                dev.retouch.core.image.Images.readPngText(tmp.resolve("sd.png")).get("retouch.rectifier"));
+
         // the benchmark measures the model with and without the rectifier on the same images
         CliRun eval = CliRun.run("eval", "reconstruction", "--model", model, "--steps", "5", "--limit", "2", "--batch",
                 "2", "--rectifier", run.resolve("model").toString(), "--json", "--out", tmp.resolve("eval").toString());

@@ -127,6 +127,12 @@ public final class PixelPipelines {
      */
     public static Tensor sdedit(PixelDiffusionModel model, Tensor x0, double strength, int steps, Generator gen,
                                 LoopHooks hooks) {
+        return sdedit(model, denoiser(model.unet()), x0, strength, steps, gen, hooks);
+    }
+
+    /** {@link #sdedit(PixelDiffusionModel, Tensor, double, int, Generator, LoopHooks)} denoising with another network. */
+    public static Tensor sdedit(PixelDiffusionModel model, Denoiser denoise, Tensor x0, double strength, int steps,
+                                Generator gen, LoopHooks hooks) {
         if (!(strength >= 0 && strength <= 1)) {
             throw new IllegalArgumentException("strength must be in [0, 1], got " + strength);
         }
@@ -138,7 +144,7 @@ public final class PixelPipelines {
         int[] ts = Arrays.copyOfRange(all, steps - keep, steps);
         Tensor noise = Tensors.randn(gen, Tensors.shape(x0));
         Tensor xt = model.schedule().addNoise(x0, noise, ts[0]);
-        Tensor x = DenoiseLoop.run(denoiser(model.unet()), new DDIMScheduler(model.schedule(), ts, 0.0), xt, gen, hooks);
+        Tensor x = DenoiseLoop.run(denoise, new DDIMScheduler(model.schedule(), ts, 0.0), xt, gen, hooks);
         return x.clamp(new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)),
                 new org.bytedeco.pytorch.ScalarOptional(Tensors.s(1)));
     }

@@ -12,14 +12,26 @@ import dev.retouch.diffusion.pipeline.PixelPipelines;
 import dev.retouch.edit.Editor;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
+import dev.retouch.edit.rectifier.RectifiedModel;
 import org.bytedeco.pytorch.Tensor;
 
-/** SDEdit (Meng et al. 2022) with a pixel-space model: {@link PixelPipelines#sdedit} behind the editor contract. */
+/**
+ * SDEdit (Meng et al. 2022) with a pixel-space model: {@link PixelPipelines#sdedit} behind the editor contract;
+ * optionally denoising with the model's rectifier (paper 002 Fig. 7), which compensates towards the input.
+ */
 public final class SdeditEditor implements Editor<SdeditRequest, SdeditResult> {
     private final PixelDiffusionModel model;
+    private final RectifiedModel rectified;
 
     public SdeditEditor(PixelDiffusionModel model) {
         this.model = model;
+        this.rectified = null;
+    }
+
+    /** SDEdit denoising with {@code rectified} (whose base is the model). */
+    public SdeditEditor(RectifiedModel rectified) {
+        this.model = rectified.base();
+        this.rectified = rectified;
     }
 
     @Override
@@ -41,8 +53,11 @@ public final class SdeditEditor implements Editor<SdeditRequest, SdeditResult> {
         RgbImage input = Resize.square(r.image(), model.sampleSize());
         Generator gen = Tensors.generator(r.seed()); // owned here (kept), released below
         try (PointerScope ignored = new PointerScope()) {
-            Tensor x = PixelPipelines.sdedit(model, ImageTensors.toTensor(input), r.strength(), r.steps(),
-                    gen, LoopHooks.progress(listener));
+            Tensor x0 = ImageTensors.toTensor(input);
+            Tensor x = rectified == null
+                    ? PixelPipelines.sdedit(model, x0, r.strength(), r.steps(), gen, LoopHooks.progress(listener))
+                    : PixelPipelines.sdedit(model, rectified.denoiser(x0), x0, r.strength(), r.steps(), gen,
+                    LoopHooks.progress(listener));
             return new SdeditResult(ImageTensors.fromTensor(x), input, (System.nanoTime() - start) / 1e9);
         } finally {
             Tensors.release(gen);

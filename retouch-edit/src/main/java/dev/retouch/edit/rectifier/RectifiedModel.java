@@ -9,7 +9,12 @@ import dev.retouch.diffusion.schedule.NoiseSchedule;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
+import dev.retouch.core.InvalidRequestException;
+import dev.retouch.core.RetouchException;
+
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +38,27 @@ public final class RectifiedModel {
             throw new IllegalArgumentException("the rectifier was made for another UNet: it modulates "
                     + rectifier.config().layers().size() + " layers, this UNet's middle and up blocks have "
                     + want.size() + (want.size() == rectifier.config().layers().size() ? " of other shapes" : ""));
+        }
+    }
+
+    /**
+     * The model in {@code modelDir} with the rectifier in {@code rectifierDir}, which must have been trained for
+     * that model ({@code byName} resolves a base given by name, e.g. a model store's {@code resolve}).
+     *
+     * @throws InvalidRequestException when the rectifier belongs to another model
+     */
+    public static RectifiedModel of(PixelDiffusionModel model, Path modelDir, Path rectifierDir,
+                                    Function<String, Path> byName) {
+        Rectifier r = Rectifier.load(rectifierDir);
+        Path base = Rectifier.baseDir(rectifierDir, r.config(), byName);
+        if (!base.toAbsolutePath().normalize().equals(modelDir.toAbsolutePath().normalize())) {
+            throw new InvalidRequestException("the rectifier " + rectifierDir + " was trained for " + base
+                    + ", not for " + modelDir);
+        }
+        try {
+            return new RectifiedModel(model, r);
+        } catch (IllegalArgumentException e) {
+            throw new RetouchException(rectifierDir + ": " + e.getMessage(), e);
         }
     }
 

@@ -27,9 +27,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.retouch.core.InvalidRequestException;
 import dev.retouch.edit.rectifier.RectifiedModel;
-import dev.retouch.edit.rectifier.Rectifier;
 
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -122,16 +120,8 @@ public final class ReconstructionBenchmark {
             images.add(new RgbImage(m.sampleSize(), m.sampleSize(), ds.rgb(e, m.sampleSize())));
         }
         HtmlReport html = new HtmlReport(out, "DDIM reconstruction on the emoji test split");
-        RectifiedModel rectified = null;
-        if (c.rectifier() != null) {
-            Rectifier r = Rectifier.load(c.rectifier());
-            Path base = Rectifier.baseDir(c.rectifier(), r.config(), store::resolve);
-            if (!base.toAbsolutePath().normalize().equals(store.resolve(c.model()))) {
-                throw new InvalidRequestException("the rectifier " + c.rectifier() + " was trained for " + base
-                        + ", not for " + c.model());
-            }
-            rectified = new RectifiedModel(m, r);
-        }
+        RectifiedModel rectified = c.rectifier() == null ? null
+                : RectifiedModel.of(m, store.resolve(c.model()), c.rectifier(), store::resolve);
         List<Row> rows = new ArrayList<>();
         for (int s : c.steps()) {
             int n = s;
