@@ -62,8 +62,8 @@ final class ReconstructCommand implements Runnable {
             + "regeneration (default: 1, the conditional model).")
     Double guidance;
 
-    @Option(names = "--rectifier", paramLabel = "DIR", description = "Pixel models only: regenerate with this "
-            + "rectifier (paper 002; made by `train rectifier` for this model); the inversion uses the model itself.")
+    @Option(names = "--rectifier", paramLabel = "DIR", description = "Pixel models only: invert and regenerate "
+            + "with this rectifier (paper 002; made by `train rectifier` for this model).")
     Path rectifier;
 
     @Option(names = "--out", required = true, description = "Output PNG.")

@@ -108,16 +108,17 @@ public final class PixelPipelines {
     }
 
     /**
-     * {@link #reconstruct(PixelDiffusionModel, Tensor, int, LoopHooks)} regenerating with another network of the
-     * same schedule (e.g. the model with a rectifier); the inversion uses the model itself.
+     * {@link #reconstruct(PixelDiffusionModel, Tensor, int, LoopHooks)} with another network of the model's schedule
+     * (e.g. the model with a rectifier) on both sides: DDIM inversion and regeneration are each other's inverse only
+     * when one network runs both.
      */
-    public static Reconstruction reconstruct(PixelDiffusionModel model, Denoiser regenerate, Tensor x0, int steps,
+    public static Reconstruction reconstruct(PixelDiffusionModel model, Denoiser network, Tensor x0, int steps,
                                              LoopHooks hooks) {
         int[] ts = ddimTimesteps(model.schedule(), steps);
-        Tensor latent = invert(model, x0, ts, hooks);
+        Tensor latent = DenoiseLoop.run(network, new DDIMInverseScheduler(model.schedule(), ts), x0, null, hooks);
         NoiseSchedule unclipped = new NoiseSchedule(model.schedule().config().withoutClipping());
         DDIMScheduler ddim = new DDIMScheduler(unclipped, ts, 0.0);
-        Tensor image = DenoiseLoop.run(regenerate, ddim, latent, null, hooks);
+        Tensor image = DenoiseLoop.run(network, ddim, latent, null, hooks);
         return new Reconstruction(latent, image);
     }
 

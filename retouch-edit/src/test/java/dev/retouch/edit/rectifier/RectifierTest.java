@@ -86,6 +86,22 @@ class RectifierTest {
     }
 
     @Test
+    void aNewRectifierReconstructsAsTheBaseModelDoes() {
+        try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            PixelDiffusionModel base = tinyBase(10);
+            Rectifier r = new Rectifier(RectifierConfig.forUnet(base.unet(), "x"));
+            r.initialize(Tensors.generator(11));
+            int s = base.sampleSize();
+            Tensor x0 = Tensors.rand(Tensors.generator(12), 2, 3, s, s).mul(Tensors.s(2)).sub(Tensors.s(1));
+            var plain = dev.retouch.diffusion.pipeline.PixelPipelines.reconstruct(base, x0, 5,
+                    dev.retouch.diffusion.pipeline.LoopHooks.NONE);
+            var rectified = new RectifiedModel(base, r).reconstruct(x0, 5, dev.retouch.diffusion.pipeline.LoopHooks.NONE);
+            assertTrue(maxAbs(plain.latent().sub(rectified.latent())) < 1e-3, "inverted with the same network");
+            assertTrue(maxAbs(plain.image().sub(rectified.image())) < 1e-3);
+        }
+    }
+
+    @Test
     void reconstructionTrainingLowersTheLossAndLeavesTheBaseUntouched() throws Exception {
         PixelDiffusionModel base = tinyBase(6);
         Map<String, Tensor> before = base.unet().stateDict().entrySet().stream()
