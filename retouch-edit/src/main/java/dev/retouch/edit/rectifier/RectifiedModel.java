@@ -34,10 +34,14 @@ public final class RectifiedModel {
         this.rectifier = rectifier;
         this.layers = RectifierConfig.convolutions(base.unet());
         List<RectifierConfig.Layer> want = RectifierConfig.modulatedLayers(base.unet());
-        if (!want.equals(rectifier.config().layers())) {
-            throw new IllegalArgumentException("the rectifier was made for another UNet: it modulates "
-                    + rectifier.config().layers().size() + " layers, this UNet's middle and up blocks have "
-                    + want.size() + (want.size() == rectifier.config().layers().size() ? " of other shapes" : ""));
+        List<RectifierConfig.Layer> have = rectifier.config().layers();
+        for (int i = 0; i < Math.max(want.size(), have.size()); i++) {
+            RectifierConfig.Layer w = i < want.size() ? want.get(i) : null;
+            RectifierConfig.Layer h = i < have.size() ? have.get(i) : null;
+            if (!java.util.Objects.equals(w, h)) {
+                throw new IllegalArgumentException("the rectifier was made for another UNet: its layer " + (i + 1)
+                        + " is " + describe(h) + ", this UNet's is " + describe(w));
+            }
         }
     }
 
@@ -60,6 +64,10 @@ public final class RectifiedModel {
         } catch (IllegalArgumentException e) {
             throw new RetouchException(rectifierDir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String describe(RectifierConfig.Layer l) {
+        return l == null ? "missing" : l.name() + " (" + l.out() + "×" + l.in() + "×" + l.kernel() + "×" + l.kernel() + ")";
     }
 
     public PixelDiffusionModel base() {

@@ -58,7 +58,9 @@ class RectifierTest {
                     List.of(shape[0], shape[1], shape[2], shape[3]));
         }
         Rectifier other = new Rectifier(RectifierConfig.forUnet(base.unet(), "x").withLayers(layers.subList(1, layers.size())));
-        assertThrows(IllegalArgumentException.class, () -> new RectifiedModel(base, other));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RectifiedModel(base, other));
+        assertTrue(e.getMessage().contains("layer 1 is " + layers.get(1).name()) && e.getMessage().contains(
+                layers.get(0).name()), e.getMessage()); // names the first mismatching layer
     }
 
     @Test
