@@ -2,6 +2,7 @@ package dev.retouch.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retouch.edit.ModelStore;
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -149,15 +150,25 @@ class ServerLoadTest {
             assertTrue(healthChecks.get() > 5, "health checks: " + healthChecks.get());
 
             // 200 more jobs, 16 at a time, after a warm-up round (the allocator's and the JVM's pools grow to their
-            // working size first, whatever ran in this JVM before): resident memory within 50 MB of before
+            // working size first, whatever ran in this JVM before). The exact leak check is the count of live native
+            // objects (every job's tensors are freed by its scope, not by the garbage collector); resident memory is
+            // a coarse check only: scripts/test.sh keeps freed memory in glibc's heap (MALLOC_TOP_PAD_ 256 MB, trim
+            // threshold 1 GB) and there VmRSS swings by tens of MB between readings with live objects flat (CI read
+            // 873 → 926 MB once), so it is bounded by the pad, as in EditorContractTest.
             runJobs(port, face, 48, 500);
+            Thread.sleep(200); // the last worker leaves its scope after marking its job done
+            long live0 = Pointer.totalCount();
             long before = settledRssKb();
             runJobs(port, face, 200, 1000);
+            Thread.sleep(200);
+            long live1 = Pointer.totalCount(); // before any collection: only scopes and explicit releases freed them
             long after = settledRssKb();
-            assertTrue(after - before < 50 * 1024, "resident memory grew " + (after - before) / 1024 + " MB over 200 jobs"
-                    + " (" + before / 1024 + " → " + after / 1024 + " MB)");
-            System.err.printf("ServerLoadTest: %d accepted, %d refused, %d health checks; RSS %d → %d MB over 200 jobs%n",
-                    accepted.size(), refused, healthChecks.get(), before / 1024, after / 1024);
+            assertTrue(live1 - live0 <= 0, "live native objects grew " + live0 + " → " + live1 + " over 200 jobs");
+            assertTrue(after - before < 150 * 1024, "resident memory grew " + (after - before) / 1024 + " MB over 200"
+                    + " jobs (" + before / 1024 + " → " + after / 1024 + " MB)");
+            System.err.printf("ServerLoadTest: %d accepted, %d refused, %d health checks; live native objects %d → %d,"
+                    + " RSS %d → %d MB over 200 jobs%n", accepted.size(), refused, healthChecks.get(), live0, live1,
+                    before / 1024, after / 1024);
         }
     }
 }
