@@ -4,6 +4,9 @@
 const METHODS = {
   fewshot: { help: 'A learned effect (e.g. default yellow → dark skin tone), applied to the input.', image: true,
     fields: [['effect', 'text', 'skin-tone-5'], ['seed', 'int', 1]] },
+  rectifier: { help: 'rectifier (paper 002): a trained attribute edit (e.g. smiling → crying face), invert and '
+    + 'regenerate with it.', image: true,
+    fields: [['edit', 'text', 'rectifier-crying'], ['steps', 'int', 50], ['seed', 'int', 0]] },
   pixel: { help: 'pixelguide: paint the segmentation; the face follows the map inside the changed region.', image: true,
     fields: [['seed', 'int', 0], ['t0', 'int', ''], ['scale', 'number', '']] },
   sdedit: { help: 'SDEdit baseline: noise the input to a strength and denoise it with the pixel model.', image: true,

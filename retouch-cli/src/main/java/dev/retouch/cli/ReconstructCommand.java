@@ -133,7 +133,7 @@ final class ReconstructCommand implements Runnable {
         int n = steps == null ? DEFAULT_STEPS : steps;
         CliSupport.requireRange("--steps", n, 1, m.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.imageAt(image, m.sampleSize());
-        LoopHooks hooks = LoopHooks.progress(Progress.stderr("reconstruct", n));
+        LoopHooks hooks = LoopHooks.progress(Progress.stderr("reconstruct", 2L * n));
         Tensor x = CliSupport.tensor(input);
         var r = rectifier == null ? PixelPipelines.reconstruct(m, x, n, hooks)
                 : RectifiedModel.of(m, dir, rectifier, Models::resolve).reconstruct(x, n, hooks);

@@ -1,14 +1,18 @@
 package dev.retouch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.retouch.core.image.Images;
+import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.ModelDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code train rectifier} and {@code reconstruct --rectifier} on the shipped pixel model. */
@@ -78,5 +82,83 @@ class RectifierCommandsTest {
                 "--out", tmp.resolve("z.png").toString());
         assertEquals(1, notOne.code(), notOne::describe);
         assertTrue(notOne.err().contains("not a rectifier"), notOne::describe);
+    }
+
+    @Test
+    void trainAnEditFromTheShippedRectifierThenApplyIt() throws Exception {
+        // the shipped rectifier names its base model; names resolve in the repository's models/
+        String old = System.getProperty("retouch.home");
+        System.setProperty("retouch.home", DemoTest.repoRoot().toString());
+        try {
+            editCommands();
+        } finally {
+            if (old == null) {
+                System.clearProperty("retouch.home");
+            } else {
+                System.setProperty("retouch.home", old);
+            }
+        }
+    }
+
+    private void editCommands() throws Exception {
+        Path faces = Files.createDirectories(tmp.resolve("faces"));
+        Files.copy(FACE, faces.resolve("1f601.png"));
+        Files.copy(FACE.resolveSibling("1f629.png"), faces.resolve("1f629.png"));
+        Path run = tmp.resolve("edit");
+        String rect = DemoTest.repoRoot().resolve("models").resolve("rectifier-emoji-ddpm-32").toString();
+        CliRun train = CliRun.run("train", "rectifier-edit", "--rectifier", rect, "--source", "smiling face",
+                "--target", "crying face", "--images", faces.toString(), "--steps", "2", "--batch", "2", "--json",
+                "--out", run.toString());
+        assertEquals(0, train.code(), train::describe);
+        Path model = run.resolve("model");
+        JsonNode spec = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.resolve("edit.json").toFile());
+        assertEquals("crying face", spec.path("target").asText());
+        assertEquals(faces.toString(), spec.path("images").asText());
+        assertEquals(2, spec.path("steps").asInt());
+        // the reconstruction rectifier, given by path, is referred to relative to the edit; the base model keeps the
+        // shipped name the rectifier gave it
+        assertEquals(Path.of(rect), model.resolve(spec.path("inversion").asText()).normalize());
+        assertEquals("emoji-ddpm-32", ModelDirectory.open(model).configTree().path("base").asText());
+        String card = Files.readString(model.resolve("MODEL_CARD.md")).replace(" \\\n        ", " ");
+        assertTrue(card.contains("--source \"smiling face\" --target \"crying face\""), card);
+
+        Path out = tmp.resolve("edited.png");
+        CliRun edit = CliRun.run("edit", "rectifier", "--rectifier", model.toString(), "--image", FACE.toString(),
+                "--steps", "4", "--json", "--out", out.toString());
+        assertEquals(0, edit.code(), edit::describe);
+        assertEquals("crying face", edit.json().path("target").asText());
+        assertEquals(4, edit.json().path("steps").asInt());
+        RgbImage img = Images.read(out);
+        assertEquals(32, img.width());
+        assertEquals("crying face", Images.readPngText(out).get("retouch.target"));
+
+        // bad input: one clear error each, exit 2, nothing written
+        CliRun same = CliRun.run("train", "rectifier-edit", "--rectifier", rect, "--source", "cat face", "--target",
+                "cat face", "--images", faces.toString(), "--steps", "1", "--out", tmp.resolve("same").toString());
+        assertEquals(2, same.code(), same::describe);
+        assertTrue(same.err().contains("the same"), same::describe);
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun none = CliRun.run("train", "rectifier-edit", "--rectifier", rect, "--source", "a face", "--target",
+                "a cat", "--images", empty.toString(), "--steps", "1", "--out", tmp.resolve("none").toString());
+        assertEquals(2, none.code(), none::describe);
+        assertTrue(none.err().contains(empty.toString()) && none.err().contains("no PNG"), none::describe);
+        CliRun steps = CliRun.run("train", "rectifier-edit", "--rectifier", rect, "--source", "a face", "--target",
+                "a cat", "--images", faces.toString(), "--steps", "0", "--out", tmp.resolve("zero").toString());
+        assertEquals(2, steps.code(), steps::describe);
+        CliRun fromEdit = CliRun.run("train", "rectifier-edit", "--rectifier", model.toString(), "--source", "a face",
+                "--target", "a cat", "--images", faces.toString(), "--out", tmp.resolve("again").toString());
+        assertEquals(2, fromEdit.code(), fromEdit::describe);
+        assertTrue(fromEdit.err().contains("is an edit"), fromEdit::describe);
+        CliRun zero = CliRun.run("edit", "rectifier", "--rectifier", model.toString(), "--image", FACE.toString(),
+                "--steps", "0", "--out", tmp.resolve("z.png").toString());
+        assertEquals(2, zero.code(), zero::describe);
+        CliRun plain = CliRun.run("edit", "rectifier", "--rectifier", rect, "--image", FACE.toString(), "--out",
+                tmp.resolve("p.png").toString());
+        assertEquals(1, plain.code(), plain::describe);
+        assertTrue(plain.err().contains("not a rectifier edit"), plain::describe);
+        for (String name : List.of("same", "none", "zero", "again")) {
+            assertFalse(Files.exists(tmp.resolve(name).resolve("model")), name);
+        }
+        assertFalse(Files.exists(tmp.resolve("z.png")) || Files.exists(tmp.resolve("p.png")));
     }
 }

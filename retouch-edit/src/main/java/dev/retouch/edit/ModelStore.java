@@ -5,6 +5,8 @@ import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.edit.rectifier.Rectifier;
+import dev.retouch.edit.rectifier.RectifierEdit;
 import dev.retouch.edit.fewshot.Effect;
 import dev.retouch.edit.pixelguide.PixelClassifiers;
 import dev.retouch.edit.sine.SineModel;
@@ -159,6 +161,18 @@ public final class ModelStore {
         return load(resolveEffect(nameOrPath), Effect.class, Effect::load);
     }
 
+    /**
+     * A rectifier attribute edit (paper 002; e.g. {@code rectifier-crying}, under {@code effects/}) on its base
+     * pixel model, which is shared with {@link #pixel}.
+     */
+    public RectifierEdit rectifierEdit(String nameOrPath) {
+        Path dir = resolveEffect(nameOrPath);
+        return load(dir, RectifierEdit.class, d -> {
+            Path baseDir = Rectifier.baseDir(d, Rectifier.load(d).config(), this::resolve);
+            return RectifierEdit.of(pixel(baseDir.toString()), baseDir, d, this::resolve);
+        });
+    }
+
     /** A SINE fine-tuned model (e.g. {@code sine-demo}). */
     public SineModel sine(String nameOrPath) {
         return sineAt(resolve(nameOrPath));
@@ -253,7 +267,8 @@ public final class ModelStore {
             }
             for (Path dir : children(root.resolve("effects"))) {
                 String name = dir.getFileName().toString();
-                out.putIfAbsent("effects/" + name, new Entry(name, "effect", dir));
+                out.putIfAbsent("effects/" + name, new Entry(name, RectifierEdit.isEdit(dir) ? "rectifier-edit"
+                        : "effect", dir));
             }
         }
         return List.copyOf(out.values());
@@ -285,6 +300,7 @@ public final class ModelStore {
             case "latent-diffusion" -> "latent-diffusion";
             case "pixelguide-classifiers" -> "pixelguide-classifiers";
             case "sine" -> "sine";
+            case "rectifier" -> "rectifier";
             default -> c.has("latentChannels") && c.has("blockOutChannels") ? "autoencoder"
                     : c.has("text") && c.has("vision") ? "clip"
                     : c.has("subcategories") && c.has("faceClasses") ? "judge" : "other";

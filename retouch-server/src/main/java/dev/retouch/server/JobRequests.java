@@ -22,6 +22,9 @@ import dev.retouch.edit.baseline.TextToImageEditor;
 import dev.retouch.edit.baseline.TextToImageRequest;
 import dev.retouch.data.pairs.ImagePair;
 import dev.retouch.diffusion.train.TrainConfig;
+import dev.retouch.edit.rectifier.RectifierEdit;
+import dev.retouch.edit.rectifier.RectifierEditRequest;
+import dev.retouch.edit.rectifier.RectifierEditor;
 import dev.retouch.edit.fewshot.EffectConfig;
 import dev.retouch.edit.fewshot.EffectVariant;
 import dev.retouch.edit.fewshot.FewshotEditor;
@@ -58,7 +61,7 @@ import java.util.regex.Pattern;
 final class JobRequests {
     /** The methods, in the order the API lists them. */
     static final List<String> METHODS = List.of("sdedit", "img2img", "generate", "diffedit", "fewshot", "pixel", "sine",
-            "train-fewshot");
+            "rectifier", "train-fewshot");
     /** The multipart parts a submission may carry besides {@code request}. */
     static final List<String> PARTS = List.of("image", "map", "before", "after");
     /** Training pairs an uploaded effect may have. */
@@ -118,6 +121,7 @@ final class JobRequests {
             case "generate" -> generate(f);
             case "diffedit" -> diffedit(f, image(image));
             case "fewshot" -> fewshot(f, image(image));
+            case "rectifier" -> rectifier(f, image(image));
             case "pixel" -> pixel(f, image(image), map);
             case "sine" -> sine(f);
             case "train-fewshot" -> trainFewshot(f, parts.getOrDefault("before", List.of()),
@@ -214,6 +218,19 @@ final class JobRequests {
         FewshotRequest r = build(() -> new FewshotRequest(image, f.seed(), null));
         FewshotEditor editor = new FewshotEditor(store.effect(resolveEffect(effect)));
         return new Task("fewshot", params("effect", effect, r), l -> editor.edit(r, l).image());
+    }
+
+    private Task rectifier(Fields f, RgbImage image) {
+        String edit = f.model("edit", "rectifier-crying");
+        RectifierEditRequest r = build(() -> new RectifierEditRequest(image, f.integer("steps",
+                RectifierEditRequest.DEFAULT_STEPS, 1, 1000), f.seed()));
+        String dir = resolveEffect(edit);
+        if (!RectifierEdit.isEdit(Path.of(dir))) {
+            throw new InvalidRequestException("edit: '" + edit + "' is not a rectifier edit (train one with `retouch "
+                    + "train rectifier-edit`)");
+        }
+        RectifierEditor editor = new RectifierEditor(store.rectifierEdit(dir));
+        return new Task("rectifier", params("edit", edit, r), l -> editor.edit(r, l).image());
     }
 
     private Task pixel(Fields f, RgbImage image, byte[] mapBytes) {

@@ -130,6 +130,35 @@ class RetouchServerTest {
         assertEquals("pixel-diffusion", kinds.get("emoji-ddpm-32"), kinds::toString);
         assertEquals("effect", kinds.get("skin-tone-5"), kinds::toString);
         assertTrue(models.path("methods").toString().contains("\"pixel\""));
+        assertEquals("rectifier", kinds.get("rectifier-emoji-ddpm-32"), kinds::toString);
+        assertEquals("rectifier-edit", kinds.get("rectifier-crying"), kinds::toString);
+    }
+
+    @Test
+    void aRectifierEditJobGivesTheCliPicture() throws Exception {
+        Reply r = submit("{\"method\":\"rectifier\",\"edit\":\"rectifier-crying\",\"steps\":10,\"seed\":2}");
+        assertEquals(202, r.status(), () -> new String(r.body()));
+        String id = r.json().path("id").asText();
+        JsonNode fin = waitFinal(id);
+        assertEquals("done", fin.path("status").asText(), fin::toString);
+        assertEquals(20, fin.path("progress").path("steps").asLong(), fin::toString); // inversion + regeneration
+        Path f = Files.createTempFile("rect", ".png");
+        Files.write(f, get("/api/jobs/" + id + "/result.png").body());
+        RgbImage img = Images.read(f);
+        assertEquals(32, img.width());
+        assertEquals("rectifier-crying", Images.readPngText(f).get("retouch.edit"));
+        // the library call the CLI makes gives the same pixels
+        var store = dev.retouch.edit.ModelStore.of(HOME.resolve("models"));
+        var want = new dev.retouch.edit.rectifier.RectifierEditor(store.rectifierEdit("rectifier-crying")).edit(
+                new dev.retouch.edit.rectifier.RectifierEditRequest(Images.decode(face, "face", 1 << 24), 10, 2));
+        assertArrayEquals(want.image().chw(), img.chw(), 0.0025f); // the PNG's 8-bit rounding
+        Files.delete(f);
+        Reply bad = submit("{\"method\":\"rectifier\",\"edit\":\"no-such-edit\"}");
+        assertEquals(400, bad.status(), () -> new String(bad.body()));
+        Reply fewshot = submit("{\"method\":\"rectifier\",\"edit\":\"skin-tone-5\"}");
+        assertEquals(400, fewshot.status(), () -> new String(fewshot.body()));
+        String why = fewshot.error();
+        assertTrue(why.contains("not a rectifier edit"), why);
     }
 
     @Test

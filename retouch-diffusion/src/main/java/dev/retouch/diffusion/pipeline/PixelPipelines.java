@@ -1,5 +1,6 @@
 package dev.retouch.diffusion.pipeline;
 
+import dev.retouch.core.progress.StepListener;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.diffusion.schedule.DDIMInverseScheduler;
@@ -114,12 +115,31 @@ public final class PixelPipelines {
      */
     public static Reconstruction reconstruct(PixelDiffusionModel model, Denoiser network, Tensor x0, int steps,
                                              LoopHooks hooks) {
+        return invertThenSample(model, network, network, x0, steps, hooks);
+    }
+
+    /**
+     * DDIM inversion of x₀ with {@code inverter}, then η = 0 DDIM sampling over the same {@code steps} timesteps
+     * with {@code sampler} (x̂₀ unclipped, as {@link #reconstruct}): an edit when the sampler differs from the
+     * inverter (paper 002's editing rectifier), a reconstruction when they are the same network. The listener sees
+     * one run of 2·steps steps.
+     */
+    public static Reconstruction invertThenSample(PixelDiffusionModel model, Denoiser inverter, Denoiser sampler,
+                                                  Tensor x0, int steps, LoopHooks hooks) {
         int[] ts = ddimTimesteps(model.schedule(), steps);
-        Tensor latent = DenoiseLoop.run(network, new DDIMInverseScheduler(model.schedule(), ts), x0, null, hooks);
+        Tensor latent = DenoiseLoop.run(inverter, new DDIMInverseScheduler(model.schedule(), ts), x0, null,
+                phase(hooks, 0, 2 * steps));
         NoiseSchedule unclipped = new NoiseSchedule(model.schedule().config().withoutClipping());
         DDIMScheduler ddim = new DDIMScheduler(unclipped, ts, 0.0);
-        Tensor image = DenoiseLoop.run(network, ddim, latent, null, hooks);
+        Tensor image = DenoiseLoop.run(sampler, ddim, latent, null, phase(hooks, steps, 2 * steps));
         return new Reconstruction(latent, image);
+    }
+
+    /** {@code hooks} with its listener told steps {@code offset + k} of {@code total} (one phase of a longer run). */
+    static LoopHooks phase(LoopHooks hooks, long offset, long total) {
+        StepListener l = hooks.listener();
+        return l == null ? hooks : new LoopHooks(hooks.guidance(), hooks.afterStep(),
+                (step, ignored, metric) -> l.onStep(offset + step, total, metric));
     }
 
     /**

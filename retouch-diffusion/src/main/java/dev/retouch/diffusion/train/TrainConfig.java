@@ -12,10 +12,23 @@ package dev.retouch.diffusion.train;
  * @param emaDecay        exponential moving average of the weights (0 = off)
  * @param checkpointEvery steps between atomic checkpoints (0 = only at the end)
  * @param seed            seed of the run's generator (data order, noise, timesteps)
+ * @param decayEvery      steps between learning-rate decays after warm-up (0 = constant)
+ * @param decayFactor     the factor of each decay (paper 002: 0.9)
  */
 public record TrainConfig(int steps, int batchSize, double learningRate, int warmupSteps, double weightDecay,
-                          double gradClip, double emaDecay, int checkpointEvery, long seed) {
+                          double gradClip, double emaDecay, int checkpointEvery, long seed, int decayEvery,
+                          double decayFactor) {
+    /** A run with a constant learning rate after warm-up. */
+    public TrainConfig(int steps, int batchSize, double learningRate, int warmupSteps, double weightDecay,
+                       double gradClip, double emaDecay, int checkpointEvery, long seed) {
+        this(steps, batchSize, learningRate, warmupSteps, weightDecay, gradClip, emaDecay, checkpointEvery, seed, 0, 1.0);
+    }
+
     public TrainConfig {
+        if (decayEvery < 0 || !(decayFactor > 0 && decayFactor <= 1)) {
+            throw new IllegalArgumentException("need decayEvery >= 0 and decayFactor in (0, 1], got " + decayEvery
+                    + " and " + decayFactor);
+        }
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }
@@ -30,8 +43,14 @@ public record TrainConfig(int steps, int batchSize, double learningRate, int war
         }
     }
 
-    /** The learning rate at a (0-based) step: linear warm-up, then constant. */
+    /**
+     * The learning rate at a (0-based) step: linear warm-up, then constant, or multiplied by {@code decayFactor}
+     * every {@code decayEvery} steps after the warm-up.
+     */
     public double learningRateAt(int step) {
-        return warmupSteps == 0 ? learningRate : learningRate * Math.min(1.0, (step + 1.0) / warmupSteps);
+        double warm = warmupSteps == 0 ? 1.0 : Math.min(1.0, (step + 1.0) / warmupSteps);
+        double decay = decayEvery == 0 || step < warmupSteps ? 1.0
+                : Math.pow(decayFactor, (step - warmupSteps) / decayEvery);
+        return learningRate * warm * decay;
     }
 }

@@ -133,7 +133,7 @@ class PixelPipelinesTest {
         assertArrayEquals(new long[]{1, 3, 8, 8}, Tensors.shape(r.image()));
         assertTrue(maxAbsDiff(r.latent(), x) > 0.1, "the latent is a noised version, not the input");
         assertTrue(Tensors.allFinite(r.latent()) && Tensors.allFinite(r.image()));
-        assertEquals(List.of(1, 2, 3, 4, 5, 1, 2, 3, 4, 5), steps, "inversion then sampling, 5 steps each");
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), steps, "inversion then sampling, 5 steps each, one run of 10");
         // inversion alone gives the same latent, deterministically
         int[] ts = PixelPipelines.ddimTimesteps(model.schedule(), 5);
         assertArrayEquals(Tensors.toFloats(r.latent()),

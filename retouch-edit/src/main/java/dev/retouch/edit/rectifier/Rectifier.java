@@ -93,9 +93,13 @@ public final class Rectifier extends Module {
      * {@code byName}, e.g. a model store) or a path relative to the rectifier's directory.
      */
     public static Path baseDir(Path dir, RectifierConfig config, java.util.function.Function<String, Path> byName) {
-        String base = config.base();
-        boolean path = base.contains("/") || base.contains("\\") || base.startsWith(".");
-        return path ? dir.resolve(base).normalize() : byName.apply(base);
+        return resolve(dir, config.base(), byName);
+    }
+
+    /** A model reference written in {@code dir}: a shipped model's name, or a path relative to {@code dir}. */
+    public static Path resolve(Path dir, String ref, java.util.function.Function<String, Path> byName) {
+        boolean path = ref.contains("/") || ref.contains("\\") || ref.startsWith(".");
+        return path ? dir.resolve(ref).normalize() : byName.apply(ref);
     }
 
     private static int groups(int channels) {

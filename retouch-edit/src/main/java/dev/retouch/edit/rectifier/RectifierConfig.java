@@ -53,6 +53,11 @@ public record RectifierConfig(String type, int formatVersion, String base, int i
         return new RectifierConfig(type, formatVersion, base, imageSize, encoderChannels, subnetChannels, timeDim, other);
     }
 
+    /** This config referring to its base model as {@code ref} (a shipped model's name or a relative path). */
+    public RectifierConfig withBase(String ref) {
+        return new RectifierConfig(type, formatVersion, ref, imageSize, encoderChannels, subnetChannels, timeDim, layers);
+    }
+
     /** The default rectifier of a base UNet: three encoder stages (32, 64, 128), subnets of 32, time width 128. */
     public static RectifierConfig forUnet(UNet2DModel unet, String baseRef) {
         return new RectifierConfig(TYPE, FORMAT_VERSION, baseRef, unet.config().sampleSize(), List.of(32, 64, 128), 32,

@@ -70,13 +70,15 @@ public final class ReconstructionBenchmark {
 
     /** One step count's scores; the judge's are NaN without a judge. */
     public record Row(String model, int steps, double psnrMean, double psnrMedian, double ssimMean, double ssimMedian,
-                      double l1Mean, double l2Mean, double seconds, double judgeSameTop1, double judgeFdToInputs) {
+                      double l1Mean, double l2Mean, double posteriorGap, double seconds, double judgeSameTop1,
+                      double judgeFdToInputs) {
         Map<String, Object> fields() {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", model);
             r.put("steps", steps);
             r.put("l1_mean", l1Mean);
             r.put("l2_mean", l2Mean);
+            r.put("posterior_mean_gap", posteriorGap);
             r.put("psnr_mean", psnrMean);
             r.put("psnr_median", psnrMedian);
             r.put("ssim_mean", ssimMean);
@@ -123,26 +125,28 @@ public final class ReconstructionBenchmark {
         RectifiedModel rectified = c.rectifier() == null ? null
                 : RectifiedModel.of(m, store.resolve(c.model()), c.rectifier(), store::resolve);
         List<Row> rows = new ArrayList<>();
+        double gapBase = posteriorGap(m, null, images, c.batch());
+        double gapRectified = rectified == null ? Double.NaN : posteriorGap(m, rectified, images, c.batch());
         for (int s : c.steps()) {
             int n = s;
             rows.add(evaluate("base", (x, hooks) -> PixelPipelines.reconstruct(m, x, n, hooks).image(), images, s,
-                    c.batch(), judge, html, progress.apply(s)));
+                    c.batch(), judge, html, progress.apply(s), gapBase));
             if (rectified != null) {
                 RectifiedModel rm = rectified;
                 rows.add(evaluate("rectified", (x, hooks) -> rm.reconstruct(x, n, hooks).image(), images, s,
-                        c.batch(), judge, html, progress.apply(s)));
+                        c.batch(), judge, html, progress.apply(s), gapRectified));
             }
         }
         Result r = new Result(c, images.size(), List.copyOf(rows));
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(r.fields()));
         List<List<Object>> table = new ArrayList<>();
         rows.forEach(row -> table.add(List.of(row.model(), row.steps(), row.psnrMean(), row.psnrMedian(), row.ssimMean(),
-                row.l1Mean(), row.l2Mean(),
+                row.l1Mean(), row.l2Mean(), row.posteriorGap(),
                 Double.isNaN(row.judgeSameTop1()) ? "-" : row.judgeSameTop1(),
                 Double.isNaN(row.judgeFdToInputs()) ? "-" : row.judgeFdToInputs(), row.seconds())));
         html.section("Summary", images.size() + " test-split images, model " + c.model());
         html.table(List.of("model", "steps", "PSNR mean", "PSNR median", "SSIM mean", "L1 mean", "L2 mean",
-                "judge: same top-1", "judge-FD to inputs", "seconds"), table);
+                "‖Δe‖²", "judge: same top-1", "judge-FD to inputs", "seconds"), table);
         html.write();
         return r;
     }
@@ -153,7 +157,7 @@ public final class ReconstructionBenchmark {
     }
 
     private static Row evaluate(String model, Recon recon, List<RgbImage> images, int s, int batch, EmojiJudge judge,
-                                HtmlReport html, StepListener bar) {
+                                HtmlReport html, StepListener bar, double posteriorGap) {
         double[] psnr = new double[images.size()];
         double[] ssim = new double[images.size()];
         double[] l1 = new double[images.size()];
@@ -202,8 +206,48 @@ public final class ReconstructionBenchmark {
         }
         return new Row(model, s, Arrays.stream(psnr).average().orElse(Double.NaN), median(psnr),
                 Arrays.stream(ssim).average().orElse(Double.NaN), median(ssim),
-                Arrays.stream(l1).average().orElse(Double.NaN), Arrays.stream(l2).average().orElse(Double.NaN), secs,
+                Arrays.stream(l1).average().orElse(Double.NaN), Arrays.stream(l2).average().orElse(Double.NaN),
+                posteriorGap, secs,
                 sameTop1, fd);
+    }
+
+    /** Timesteps of the posterior-mean gap: evenly spread over the schedule. */
+    static final int GAP_TIMESTEPS = 10;
+
+    /**
+     * The posterior-mean gap ‖Δe‖² of paper 002's Table 1 (after PDAE, Zhang et al. 2022): the mean squared error
+     * per value between the noise ε and the model's ε̂(x_t, t) (the gap between the model's posterior mean and the
+     * true posterior mean of q(x_{t−1} | x_t, x₀), up to a per-t factor), over the images and {@value
+     * #GAP_TIMESTEPS} timesteps (k + ½)·T/{@value #GAP_TIMESTEPS}, with the same seeded noise for every model;
+     * with a rectifier, ε̂ is the rectified model's (conditioned on x₀).
+     */
+    public static double posteriorGap(PixelDiffusionModel m, RectifiedModel rectified, List<RgbImage> images,
+                                      int batch) {
+        int T = m.schedule().numTrainTimesteps();
+        double sum = 0;
+        long count = 0;
+        for (int from = 0; from < images.size(); from += batch) {
+            List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batch));
+            for (int k = 0; k < GAP_TIMESTEPS; k++) {
+                try (PointerScope ignored = new PointerScope();
+                     org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+                    int t = (int) ((k + 0.5) * T / GAP_TIMESTEPS);
+                    Tensor x0 = ImageTensors.toTensor(chunk);
+                    org.bytedeco.pytorch.Generator gen = dev.retouch.core.tensor.Tensors.generator(1000L * from + k);
+                    Tensor noise = dev.retouch.core.tensor.Tensors.randn(gen, dev.retouch.core.tensor.Tensors.shape(x0));
+                    Tensor xt = m.schedule().addNoise(x0, noise, t);
+                    int[] ts = new int[chunk.size()];
+                    Arrays.fill(ts, t);
+                    Tensor out = rectified == null ? m.unet().forward(xt, PixelPipelines.timestepTensor(t, x0.size(0)))
+                            : rectified.forward(xt, ts, x0);
+                    Tensor eps = m.schedule().predictEps(out, xt, t);
+                    sum += eps.sub(noise).pow(dev.retouch.core.tensor.Tensors.s(2)).sum().item_double();
+                    count += x0.numel();
+                    dev.retouch.core.tensor.Tensors.release(gen);
+                }
+            }
+        }
+        return sum / count;
     }
 
     /** Mean absolute and mean squared error per value, images in [0, 1] (the paper's L1 and L2). */

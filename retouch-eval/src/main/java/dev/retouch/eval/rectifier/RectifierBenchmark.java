@@ -1,0 +1,298 @@
+package dev.retouch.eval.rectifier;
+
+import dev.retouch.core.InvalidRequestException;
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.io.AtomicFiles;
+import dev.retouch.core.io.Json;
+import dev.retouch.core.progress.StepListener;
+import dev.retouch.data.emoji.EmojiDataset;
+import dev.retouch.diffusion.clip.Clip;
+import dev.retouch.diffusion.model.PixelDiffusionModel;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.pipeline.PixelPipelines;
+import dev.retouch.diffusion.train.TrainConfig;
+import dev.retouch.diffusion.train.Trainer;
+import dev.retouch.edit.ModelStore;
+import dev.retouch.edit.rectifier.DiffusionClipTask;
+import dev.retouch.edit.rectifier.DirectionalClipLoss;
+import dev.retouch.edit.rectifier.EditImages;
+import dev.retouch.edit.rectifier.Rectifier;
+import dev.retouch.edit.rectifier.RectifierEdit;
+import dev.retouch.eval.judge.EmojiJudge;
+import dev.retouch.eval.judge.JudgeScores;
+import dev.retouch.eval.report.HtmlReport;
+import dev.retouch.eval.report.Reports;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Paper 002's Table 2 and Fig. 6 on emojis. For every rectifier edit: the test faces ({@code test:face-}) are
+ * edited (1) by the rectifier edit (Algorithm 1, whole interval, {@code steps} DDIM steps each way), (2) by a
+ * DiffusionCLIP-style baseline — the whole UNet fine-tuned Markovian with the same losses, prompts, training images,
+ * optimizer steps and batch as the edit — over [0, t₀], and (3) by the same baseline over the full interval
+ * (t₀ = T − 1, the ablation of Fig. 6); (0) the base model's DDIM reconstruction is the unedited reference. The
+ * evaluation-only judge scores each: identity = cosine of its features between input and result (paper: identity
+ * similarity), attribute = the share of results whose top-1 subcategory is the edit's target subcategory; L1 to the
+ * input is the change in pixels. The CLIP model drove every training, so it judges nothing here. Baselines are
+ * trained into {@code OUT/baselines} and reused on the next run.
+ */
+public final class RectifierBenchmark {
+    private RectifierBenchmark() {
+    }
+
+    /**
+     * @param edits        edit name (or directory) → the judge subcategory its target prompt means
+     * @param judge        the evaluation-only judge's name
+     * @param images       the evaluation images ({@link EditImages} spec), e.g. {@code test:face-}
+     * @param steps        DDIM steps each way of the rectifier edit and the reconstruction
+     * @param t0           the DiffusionCLIP-style baseline's edit interval [0, t₀]
+     * @param baselineSteps DDIM steps each way of the baselines at test time (DiffusionCLIP: 40)
+     * @param genSteps     the baselines' regeneration steps during fine-tuning (DiffusionCLIP: 6)
+     * @param baselineLr   the baselines' Adam learning rate (constant)
+     */
+    public record Config(Map<String, String> edits, String judge, String images, int steps, int t0, int baselineSteps,
+                         int genSteps, double baselineLr) {
+        public Config {
+            if (edits.isEmpty()) {
+                throw new InvalidRequestException("give at least one edit");
+            }
+            if (steps < 1 || baselineSteps < 1 || genSteps < 1) {
+                throw new InvalidRequestException("steps must be >= 1");
+            }
+            if (!(baselineLr > 0)) {
+                throw new InvalidRequestException("the baseline learning rate must be > 0");
+            }
+            edits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(edits));
+        }
+
+        public static Config defaults() {
+            Map<String, String> e = new LinkedHashMap<>();
+            e.put("rectifier-crying", "face-concerned");
+            e.put("rectifier-cat", "cat-face");
+            return new Config(e, "emoji-judge", "test:face-", 50, 500, 40, 6, 1e-4);
+        }
+    }
+
+    /** One method on one edit's evaluation images. */
+    public record Row(String edit, String method, double identity, double targetShare, double targetProbability,
+                      double l1, double seconds, double trainSeconds) {
+        Map<String, Object> fields() {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("edit", edit);
+            r.put("method", method);
+            r.put("judge_identity", identity);
+            r.put("judge_target_top1", targetShare);
+            r.put("judge_target_probability", targetProbability);
+            r.put("l1_to_input", l1);
+            r.put("seconds", seconds);
+            if (!Double.isNaN(trainSeconds)) {
+                r.put("train_seconds", trainSeconds);
+            }
+            return r;
+        }
+    }
+
+    public record Result(Config config, int images, List<Row> rows) {
+        public Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("images", config.images());
+            f.put("count", images);
+            f.put("steps", config.steps());
+            f.put("t0", config.t0());
+            f.put("results", rows.stream().map(Row::fields).toList());
+            return f;
+        }
+
+        /** The row of {@code method} on {@code edit}. */
+        public Row row(String edit, String method) {
+            return rows.stream().filter(r -> r.edit().equals(edit) && r.method().equals(method)).findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    public static final String RECONSTRUCTION = "base model, reconstruction (no edit)";
+    public static final String OURS = "rectifier edit (Algorithm 1)";
+    public static final String DIFFUSION_CLIP = "DiffusionCLIP-style";
+    public static final String FULL = "DiffusionCLIP-style, full interval";
+
+    /** Runs the benchmark into {@code out}; {@code progress} gets a listener per labelled phase. */
+    public static Result run(ModelStore store, Config c, Path out, Function<String, StepListener> progress,
+                             Consumer<String> warnings) {
+        EmojiJudge judge = EmojiJudge.fromStore(store, c.judge());
+        Reports.directory(out);
+        HtmlReport html = new HtmlReport(out, "Rectifier edits (paper 002, Table 2 and Fig. 6) on emoji test faces");
+        List<Row> rows = new ArrayList<>();
+        int count = 0;
+        for (Map.Entry<String, String> e : c.edits().entrySet()) {
+            String name = e.getKey();
+            RectifierEdit edit = store.rectifierEdit(name);
+            int target = judge.config().subcategories().indexOf(e.getValue());
+            if (target < 0) {
+                throw new InvalidRequestException("the judge has no subcategory \"" + e.getValue() + "\"");
+            }
+            RectifierEdit.Spec spec = edit.spec();
+            PixelDiffusionModel base = edit.editing().base();
+            int size = base.sampleSize();
+            EditImages.Selection eval = EditImages.load(c.images(), size, Long.MAX_VALUE, EmojiDataset::load);
+            count = eval.images().size();
+            Tensor x0 = ImageTensors.toTensor(eval.images());
+            Map<String, List<RgbImage>> results = new LinkedHashMap<>();
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            Map<String, Double> train = new LinkedHashMap<>();
+            timed(results, seconds, RECONSTRUCTION, () -> PixelPipelines.reconstruct(base, x0, c.steps(),
+                    LoopHooks.NONE).image());
+            timed(results, seconds, OURS, () -> edit.apply(x0, c.steps(), LoopHooks.NONE));
+            Path baseDir = Rectifier.baseDir(store.resolveEffect(name), edit.editing().rectifier().config(),
+                    store::resolve);
+            for (String method : List.of(DIFFUSION_CLIP, FULL)) {
+                int t0 = method.equals(FULL) ? base.schedule().numTrainTimesteps() - 1 : c.t0();
+                Path dir = out.resolve("baselines").resolve(Path.of(name).getFileName() + "-t" + t0);
+                double[] trainSecs = {Double.NaN};
+                PixelDiffusionModel tuned = baseline(store, spec, base, baseDir, c, t0, dir, progress.apply(
+                        "train " + method + " (" + name + ")"), trainSecs);
+                train.put(method, trainSecs[0]);
+                timed(results, seconds, method, () -> DiffusionClipTask.edit(base, tuned, x0, t0, c.baselineSteps()));
+            }
+            JudgeScores in = JudgeScores.of(judge, x0, n -> { });
+            for (var r : results.entrySet()) {
+                JudgeScores s = JudgeScores.of(judge, ImageTensors.toTensor(r.getValue()), n -> { });
+                double id = 0;
+                double top = 0;
+                double prob = 0;
+                double l1 = 0;
+                for (int i = 0; i < s.size(); i++) {
+                    id += cosine(in.features()[i], s.features()[i]);
+                    top += s.top1(i) == target ? 1 : 0;
+                    prob += softmax(s.logits()[i])[target];
+                    l1 += l1(eval.images().get(i), r.getValue().get(i));
+                }
+                int n = s.size();
+                rows.add(new Row(name, r.getKey(), id / n, top / n, prob / n, l1 / n, seconds.get(r.getKey()),
+                        train.getOrDefault(r.getKey(), Double.NaN)));
+            }
+            html.section(name + ": \"" + spec.source() + "\" → \"" + spec.target() + "\"", "Columns: input, "
+                    + String.join(", ", results.keySet()) + ". Judge target subcategory: " + e.getValue() + ".");
+            List<RgbImage> grid = new ArrayList<>();
+            List<String> caps = new ArrayList<>();
+            for (int i = 0; i < Math.min(12, count); i++) {
+                grid.add(eval.images().get(i));
+                caps.add(eval.names().get(i));
+                for (var r : results.entrySet()) {
+                    grid.add(r.getValue().get(i));
+                    caps.add(r.getKey());
+                }
+            }
+            html.images(grid, caps, 3);
+        }
+        Result r = new Result(c, count, List.copyOf(rows));
+        AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(r.fields()));
+        List<List<Object>> table = new ArrayList<>();
+        rows.forEach(row -> table.add(List.of(row.edit(), row.method(), row.identity(), row.targetShare(),
+                row.targetProbability(), row.l1(), row.seconds(),
+                Double.isNaN(row.trainSeconds()) ? "-" : row.trainSeconds())));
+        html.section("Summary", count + " images (" + c.images() + "); identity and attribute by the evaluation-only "
+                + "judge");
+        html.table(List.of("edit", "method", "judge identity", "judge: target top-1", "judge: P(target)",
+                "L1 to input", "seconds", "train seconds"), table);
+        html.write();
+        return r;
+    }
+
+    private static void timed(Map<String, List<RgbImage>> results, Map<String, Double> seconds, String method,
+                              java.util.function.Supplier<Tensor> run) {
+        long t0 = System.nanoTime();
+        try (PointerScope ignored = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            results.put(method, ImageTensors.fromBatch(run.get()));
+        }
+        seconds.put(method, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The DiffusionCLIP-style model for one edit: reused from {@code dir/model} when there, else fine-tuned with the
+     * edit's prompts, images, steps and batch and saved there.
+     */
+    private static PixelDiffusionModel baseline(ModelStore store, RectifierEdit.Spec spec, PixelDiffusionModel base,
+                                                Path baseDir, Config c, int t0, Path dir, StepListener bar,
+                                                double[] trainSeconds) {
+        Path modelDir = dir.resolve("model");
+        if (Files.isDirectory(modelDir)) {
+            return PixelDiffusionModel.load(modelDir);
+        }
+        PixelDiffusionModel tuned = PixelDiffusionModel.load(baseDir);
+        Clip clip = Clip.load(store.resolve("emoji-clip"));
+        DirectionalClipLoss direction = new DirectionalClipLoss(clip, spec.source(), spec.target());
+        Tensor data = EditImages.tensor(EditImages.load(spec.images(), base.sampleSize(), Long.MAX_VALUE,
+                EmojiDataset::load));
+        TrainConfig tc = new TrainConfig(spec.steps(), spec.batch(), c.baselineLr(), 0, 0.0, 1.0, 0.0, 0, 0);
+        Trainer trainer = new Trainer(new DiffusionClipTask(base, tuned, direction, data, t0, c.baselineSteps(),
+                c.genSteps(), spec.lambdaClip(), spec.lambdaL1()), tc, dir, false);
+        Trainer.Result r = trainer.run(bar);
+        if (!r.finished()) {
+            throw new RetouchException("the baseline's training stopped at step " + r.steps());
+        }
+        trainSeconds[0] = trainer.seconds();
+        tuned.save(modelDir, trainer.finalWeights(), String.format(Locale.ROOT, """
+                # DiffusionCLIP-style baseline "%s" → "%s" (made by `retouch eval rectifier`)
+
+                %s fine-tuned whole, Markovian (DiffusionCLIP): inverted by the frozen model to t0 = %d in %d DDIM
+                steps, regenerated in %d steps with the gradient through the chain; loss %s·L_direction + %s·L1 as
+                the rectifier edit's; %d steps of batch %d on `%s`, Adam lr %s; %.0f s.
+                """, spec.source(), spec.target(), baseDir.getFileName(), t0, c.baselineSteps(), c.genSteps(),
+                spec.lambdaClip(), spec.lambdaL1(), spec.steps(), spec.batch(), spec.images(), c.baselineLr(),
+                trainer.seconds()));
+        tuned.unet().eval();
+        return tuned;
+    }
+
+    static double cosine(double[] a, double[] b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return ab / Math.sqrt(aa * bb + 1e-24);
+    }
+
+    static double[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    static double l1(RgbImage a, RgbImage b) {
+        float[] x = a.chw();
+        float[] y = b.chw();
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += Math.abs(x[i] - y[i]);
+        }
+        return s / x.length;
+    }
+}
