@@ -19,14 +19,16 @@ import java.util.Map;
                 + "input) and whether it sees the target (top-1 = the edit's subcategory). Baselines are trained "
                 + "into --out/baselines once and reused. Writes report.json and index.html.",
         footer = {"", "Example:", "  bin/retouch eval rectifier --out out/eval-rectifier",
-                "  bin/retouch eval rectifier --edit rectifier-crying=face-concerned --t0 400 --out out/eval-rectifier"})
+                "  bin/retouch eval rectifier --edit rectifier-crying=face-concerned --t0 400 --out out/eval-rectifier",
+                "  bin/retouch eval rectifier --edit runs/edit/model=face-negative --images validation:face- "
+                        + "--no-baselines --out out/check-edit"})
 final class EvalRectifierCommand implements Runnable {
     @Mixin
     Common common;
 
     @Option(names = "--edit", paramLabel = "NAME=SUBCATEGORY", description = "An edit (name in models/effects/ or "
             + "directory) and the judge subcategory of its target; repeatable (default: rectifier-crying=face-"
-            + "concerned, rectifier-cat=cat-face).")
+            + "concerned).")
     Map<String, String> edits;
 
     @Option(names = "--images", defaultValue = "test:face-", description = "Evaluation images: split[:subcategory "
@@ -53,6 +55,10 @@ final class EvalRectifierCommand implements Runnable {
             + "(default: ${DEFAULT-VALUE}).")
     double baselineLr;
 
+    @Option(names = "--no-baselines", description = "Score the edits and the base model's reconstruction only: no "
+            + "baseline is trained or read.")
+    boolean noBaselines;
+
     @Option(names = "--judge", defaultValue = "emoji-judge", description = "Evaluation-only judge "
             + "(default: ${DEFAULT-VALUE}).")
     String judge;
@@ -70,7 +76,7 @@ final class EvalRectifierCommand implements Runnable {
         CliSupport.requireRange("--baseline-lr", baselineLr, 1e-9, 1);
         RectifierBenchmark.Config d = RectifierBenchmark.Config.defaults();
         var config = new RectifierBenchmark.Config(edits == null ? d.edits() : new LinkedHashMap<>(edits), judge,
-                images, steps, t0, baselineSteps, genSteps, baselineLr);
+                images, steps, t0, baselineSteps, genSteps, baselineLr, !noBaselines);
         var result = RectifierBenchmark.run(Models.store(), config, out, label -> Progress.stderr(label, 0),
                 CliSupport::warn);
         CliSupport.print(common, result.fields());

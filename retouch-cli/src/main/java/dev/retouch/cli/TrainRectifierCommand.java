@@ -49,12 +49,22 @@ final class TrainRectifierCommand implements Runnable {
     @Option(names = "--lr", defaultValue = "1e-4", description = "Adam learning rate after warm-up (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--decay-every", defaultValue = "0", description = "Steps between learning-rate decays after "
+            + "warm-up (default: ${DEFAULT-VALUE} = constant; the paper: 5000).")
+    int decayEvery;
+
+    @Option(names = "--decay", defaultValue = "0.9", description = "Factor of each decay (default: ${DEFAULT-VALUE}, "
+            + "the paper's).")
+    double decay;
+
     @Override
     public void run() {
         common.apply();
         CliSupport.requireRange("--steps", steps, 1, 10_000_000);
         CliSupport.requireRange("--batch", batch, 1, 1024);
         CliSupport.requireRange("--lr", lr, 1e-8, 1);
+        CliSupport.requireRange("--decay-every", decayEvery, 0, 10_000_000);
+        CliSupport.requireRange("--decay", decay, 1e-6, 1);
         run.checkFresh();
         Path baseDir = Models.resolve(pixelModel.name);
         PixelDiffusionModel base = PixelDiffusionModel.load(baseDir); // a private copy: the task freezes it
@@ -72,7 +82,7 @@ final class TrainRectifierCommand implements Runnable {
         System.err.printf(Locale.ROOT, "training a %,d-parameter rectifier (%d modulated layers) for %s on %d train-split "
                 + "images%n", rectifier.parameterCount(), config.layers().size(), baseDir, data.size(0));
         TrainConfig tc = new TrainConfig(steps, batch, lr, Math.min(200, steps / 10), 0.0, 1.0, 0.999,
-                run.checkpointEvery, run.seed);
+                run.checkpointEvery, run.seed, decayEvery, decay);
         Trainer trainer = new Trainer(new RectifierTask(new RectifiedModel(base, rectifier), data), tc, run.out);
         Trainer.Result r = run.run(trainer, "train rectifier", steps);
         double[] loss = LossCurve.read(run.out.resolve(Trainer.LOSS_CSV));
@@ -85,15 +95,16 @@ final class TrainRectifierCommand implements Runnable {
                 embedding %d), θ̂ = θ·(1 + Δ). The base model is frozen and referred to as `%s` in `config.json`
                 (a shipped model's name, or a path relative to this directory).
                 Trained with the noise-fitting loss (Eq. 3) on the base model's own prediction target, on the %d
-                train-split emoji at %d×%d. Weights: EMA (decay %.3f), fp16. Deviation from the paper: constant
-                learning rate after warm-up (the paper decays it in steps).
+                train-split emoji at %d×%d. Weights: EMA (decay %.3f), fp16. Learning rate after warm-up: %s.
 
                 """, baseDir.getFileName(), rectifier.parameterCount(), config.encoderChannels(), config.layers().size(),
                 config.subnetChannels(), config.timeDim(), baseRef, data.size(0), base.sampleSize(), base.sampleSize(),
-                tc.emaDecay())
+                tc.emaDecay(), decayEvery == 0 ? "constant (the paper decays it in steps)"
+                        : "× " + decay + " every " + decayEvery + " steps (the paper's step decay)")
                 + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train rectifier --model %s --steps %d "
-                        + "--batch %d --lr %s --seed %d --checkpoint-every %d --out %s", pixelModel.name, r.steps(),
-                batch, lr, run.seed, run.checkpointEvery, run.out))
+                        + "--batch %d --lr %s%s --seed %d --checkpoint-every %d --out %s", pixelModel.name, r.steps(),
+                batch, lr, decayEvery == 0 ? "" : " --decay-every " + decayEvery + " --decay " + decay, run.seed,
+                run.checkpointEvery, run.out))
                 + "\n" + TrainingCard.run(r, tc, trainer.seconds(), loss) + "\n"
                 + TrainingCard.lossCurve("noise-fitting loss", loss);
         Rectifier.save(run.modelDir(), config, trainer.finalWeights(), card);

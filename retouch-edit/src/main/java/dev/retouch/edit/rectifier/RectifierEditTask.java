@@ -4,13 +4,9 @@ import dev.retouch.core.nn.Module;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
 import dev.retouch.diffusion.train.TrainingTask;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Editing training of a rectifier (paper 002 Algorithm 1, "like score matching"): x₀ from the images, t uniform over
@@ -52,23 +48,11 @@ public final class RectifierEditTask implements TrainingTask {
 
     @Override
     public Tensor loss(int batchSize, Generator gen) {
-        GeneratorOptional g = new GeneratorOptional(gen);
-        TensorOptions longs = new TensorOptions(torch.ScalarType.Long);
-        Tensor idx = torch.randint(data.size(0), new long[]{batchSize}, g, longs);
-        Tensor x0 = data.index_select(0, idx);
         NoiseSchedule schedule = model.base().schedule();
-        Tensor tTensor = torch.randint(schedule.numTrainTimesteps(), new long[]{batchSize}, g, longs);
-        long[] tv = new long[batchSize];
-        new LongPointer(tTensor.contiguous().data_ptr()).get(tv);
-        int[] t = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            t[i] = (int) tv[i];
-        }
-        Tensor noise = Tensors.randn(gen, Tensors.shape(x0));
-        Tensor xt = schedule.addNoise(x0, noise, t);
-        Tensor edited = schedule.predictX0(model.forward(xt, t, x0), xt, t);
-        Tensor clip = direction.loss(edited, features.index_select(0, idx)).mean();
-        Tensor l1 = edited.sub(x0).abs().mean();
+        RectifierTask.Draw d = RectifierTask.Draw.of(data, schedule, batchSize, gen);
+        Tensor edited = schedule.predictX0(model.forward(d.xt(), d.t(), d.x0()), d.xt(), d.t());
+        Tensor clip = direction.loss(edited, features.index_select(0, d.index())).mean();
+        Tensor l1 = edited.sub(d.x0()).abs().mean();
         return clip.mul(Tensors.s(lambdaClip)).add(l1.mul(Tensors.s(lambdaL1)));
     }
 }

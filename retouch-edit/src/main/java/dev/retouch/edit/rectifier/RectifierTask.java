@@ -35,21 +35,30 @@ public final class RectifierTask implements TrainingTask {
 
     @Override
     public Tensor loss(int batchSize, Generator gen) {
-        GeneratorOptional g = new GeneratorOptional(gen);
-        TensorOptions longs = new TensorOptions(torch.ScalarType.Long);
-        Tensor idx = torch.randint(data.size(0), new long[]{batchSize}, g, longs);
-        Tensor x0 = data.index_select(0, idx);
-        NoiseSchedule schedule = model.base().schedule();
-        Tensor tTensor = torch.randint(schedule.numTrainTimesteps(), new long[]{batchSize}, g, longs);
-        long[] tv = new long[batchSize];
-        new LongPointer(tTensor.contiguous().data_ptr()).get(tv);
-        int[] t = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            t[i] = (int) tv[i];
+        Draw d = Draw.of(data, model.base().schedule(), batchSize, gen);
+        Tensor out = model.forward(d.xt(), d.t(), d.x0());
+        return torch.mse_loss(out, model.base().schedule().target(d.x0(), d.noise(), d.t()));
+    }
+
+    /**
+     * One batch of the training draws both rectifier tasks share, in this order from {@code gen}: image indices,
+     * timesteps (uniform over the schedule), noise; x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε.
+     */
+    record Draw(Tensor index, Tensor x0, int[] t, Tensor noise, Tensor xt) {
+        static Draw of(Tensor data, NoiseSchedule schedule, int batchSize, Generator gen) {
+            GeneratorOptional g = new GeneratorOptional(gen);
+            TensorOptions longs = new TensorOptions(torch.ScalarType.Long);
+            Tensor idx = torch.randint(data.size(0), new long[]{batchSize}, g, longs);
+            Tensor x0 = data.index_select(0, idx);
+            Tensor tTensor = torch.randint(schedule.numTrainTimesteps(), new long[]{batchSize}, g, longs);
+            long[] tv = new long[batchSize];
+            new LongPointer(tTensor.contiguous().data_ptr()).get(tv);
+            int[] t = new int[batchSize];
+            for (int i = 0; i < batchSize; i++) {
+                t[i] = (int) tv[i];
+            }
+            Tensor noise = Tensors.randn(gen, Tensors.shape(x0));
+            return new Draw(idx, x0, t, noise, schedule.addNoise(x0, noise, t));
         }
-        Tensor noise = Tensors.randn(gen, Tensors.shape(x0));
-        Tensor xt = schedule.addNoise(x0, noise, t);
-        Tensor out = model.forward(xt, t, x0);
-        return torch.mse_loss(out, schedule.target(x0, noise, t));
     }
 }

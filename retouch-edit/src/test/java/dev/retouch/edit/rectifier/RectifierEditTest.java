@@ -44,17 +44,6 @@ class RectifierEditTest {
     @TempDir
     Path tmp;
 
-    private static PixelDiffusionModel tinyBase(long seed) {
-        PixelDiffusionModel m = PixelDiffusionModel.create(DdpmConfig.of(UNet2DConfig.tiny(),
-                NoiseScheduleConfig.ddpmLinear()), seed);
-        m.unet().eval();
-        return m;
-    }
-
-    private static double maxAbs(Tensor t) {
-        return torch.max(t.abs()).item_double();
-    }
-
     private static Tensor images(long seed, int n, int s) {
         return Tensors.rand(Tensors.generator(seed), n, 3, s, s).mul(Tensors.s(2)).sub(Tensors.s(1));
     }
@@ -92,7 +81,7 @@ class RectifierEditTest {
             }
             // gradients reach the edited images, never the frozen CLIP model
             got.sum().backward();
-            assertTrue(edited.grad().defined() && maxAbs(edited.grad()) > 0);
+            assertTrue(edited.grad().defined() && RectifierTest.maxAbs(edited.grad()) > 0);
             assertTrue(m.parameters().stream().noneMatch(q -> q.grad().defined()), "CLIP must stay frozen");
         }
     }
@@ -108,7 +97,7 @@ class RectifierEditTest {
     @Test
     void algorithmOneStartsFromTheOriginalTrajectoryAndTrainsOnlyTheRectifier() {
         try (PointerScope ignored = new PointerScope()) {
-            PixelDiffusionModel base = tinyBase(4);
+            PixelDiffusionModel base = RectifierTest.tinyBase(4);
             Rectifier r = new Rectifier(RectifierConfig.forUnet(base.unet(), "x"));
             r.initialize(Tensors.generator(5));
             RectifiedModel model = new RectifiedModel(base, r);
@@ -140,7 +129,7 @@ class RectifierEditTest {
             assertTrue(full.item_double() > 0 && Double.isFinite(full.item_double()));
             full.backward();
             assertTrue(base.unet().parameters().stream().noneMatch(q -> q.grad().defined()), "the base is frozen");
-            assertTrue(r.parameters().stream().anyMatch(q -> q.grad().defined() && maxAbs(q.grad()) > 0));
+            assertTrue(r.parameters().stream().anyMatch(q -> q.grad().defined() && RectifierTest.maxAbs(q.grad()) > 0));
             assertThrows(IllegalArgumentException.class, () -> new RectifierEditTask(model, dir, data, 0, 0));
         }
     }
@@ -148,7 +137,7 @@ class RectifierEditTest {
     @Test
     void anEditWhoseRectifierIsItsInversionsIsTheReconstruction() throws Exception {
         try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            PixelDiffusionModel base = tinyBase(8);
+            PixelDiffusionModel base = RectifierTest.tinyBase(8);
             Path baseDir = tmp.resolve("base");
             base.save(baseDir, base.unet().stateDict(), "# tiny\n");
             Rectifier r = new Rectifier(RectifierConfig.forUnet(base.unet(), "../base"));
@@ -176,12 +165,12 @@ class RectifierEditTest {
             RectifiedModel recon = RectifiedModel.of(loaded, baseDir, tmp.resolve("recon"), n -> null);
             Tensor want = recon.reconstruct(x0, 5, LoopHooks.NONE).image()
                     .clamp(new ScalarOptional(Tensors.s(-1)), new ScalarOptional(Tensors.s(1)));
-            assertTrue(maxAbs(got.sub(want)) < 1e-5, "max diff " + maxAbs(got.sub(want)));
+            assertTrue(RectifierTest.maxAbs(got.sub(want)) < 1e-5, "max diff " + RectifierTest.maxAbs(got.sub(want)));
             assertThrows(InvalidRequestException.class, () -> edit.apply(x0, 0, LoopHooks.NONE));
 
             // bound to its base model: another model directory is refused, naming both
             Path other = tmp.resolve("other");
-            tinyBase(99).save(other, tinyBase(99).unet().stateDict(), "# other\n");
+            RectifierTest.tinyBase(99).save(other, RectifierTest.tinyBase(99).unet().stateDict(), "# other\n");
             InvalidRequestException e = assertThrows(InvalidRequestException.class,
                     () -> RectifierEdit.of(PixelDiffusionModel.load(other), other, tmp.resolve("edit"), n -> null));
             assertTrue(e.getMessage().contains("was trained for"), e.getMessage());
@@ -222,21 +211,21 @@ class RectifierEditTest {
         try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             assertEquals(List.of(500, 375, 250, 125), java.util.Arrays.stream(DiffusionClipTask.timesteps(500, 4))
                     .boxed().toList());
-            PixelDiffusionModel m = tinyBase(13);
+            PixelDiffusionModel m = RectifierTest.tinyBase(13);
             int[] ts = DiffusionClipTask.timesteps(999, 6);
             Tensor x = Tensors.randn(Tensors.generator(14), 2, 3, 8, 8);
             Tensor chain = DiffusionClipTask.regenerate(m, x, ts);
             NoiseSchedule unclipped = new NoiseSchedule(m.schedule().config().withoutClipping());
             Tensor loop = DenoiseLoop.run(PixelPipelines.denoiser(m.unet()), new DDIMScheduler(unclipped, ts, 0.0), x,
                     null, LoopHooks.NONE);
-            assertTrue(maxAbs(chain.sub(loop)) < 1e-4, "max diff " + maxAbs(chain.sub(loop)));
+            assertTrue(RectifierTest.maxAbs(chain.sub(loop)) < 1e-4, "max diff " + RectifierTest.maxAbs(chain.sub(loop)));
             // the baseline inverts with the frozen model: an untouched copy regenerates what DDIM reconstruction does
             Tensor x0 = images(15, 2, 8);
             Tensor edit = DiffusionClipTask.edit(m, m, x0, 999, 6);
             Tensor inv = PixelPipelines.invert(m, x0, ts, LoopHooks.NONE);
             Tensor regen = DenoiseLoop.run(PixelPipelines.denoiser(m.unet()), new DDIMScheduler(unclipped, ts, 0.0),
                     inv, null, LoopHooks.NONE).clamp(new ScalarOptional(Tensors.s(-1)), new ScalarOptional(Tensors.s(1)));
-            assertTrue(maxAbs(edit.sub(regen)) < 1e-4);
+            assertTrue(RectifierTest.maxAbs(edit.sub(regen)) < 1e-4);
             assertThrows(IllegalArgumentException.class, () -> new DiffusionClipTask(m, m, null, x0, 500, 4, 2, 1, 1));
         }
     }

@@ -29,14 +29,14 @@ class RectifierTest {
     @TempDir
     Path tmp;
 
-    private static PixelDiffusionModel tinyBase(long seed) {
+    static PixelDiffusionModel tinyBase(long seed) {
         PixelDiffusionModel m = PixelDiffusionModel.create(DdpmConfig.of(UNet2DConfig.tiny(),
                 NoiseScheduleConfig.ddpmLinear()), seed);
         m.unet().eval();
         return m;
     }
 
-    private static double maxAbs(Tensor t) {
+    static double maxAbs(Tensor t) {
         return torch.max(t.abs()).item_double();
     }
 
