@@ -54,8 +54,8 @@ final class SampleCommand implements Runnable {
     int count;
 
     @Option(names = "--sampler", defaultValue = "ddim", converter = SamplerName.class,
-            description = "ddim, ddpm, euler-karras (Euler over Karras noise levels), dpmpp-2m (DPM-Solver++(2M)) or "
-                    + "dpmpp-2m-karras (default: ${DEFAULT-VALUE}).")
+            description = "ddim, ddpm, euler-karras (Euler over Karras noise levels), dpmpp-2m (DPM-Solver++(2M)), "
+                    + "dpmpp-2m-karras, unipc (UniPC, order 2) or unipc-karras (default: ${DEFAULT-VALUE}).")
     SamplerKind sampler;
 
     @Option(names = "--eta", defaultValue = "0", description = "DDIM η: 0 deterministic, 1 DDPM-like; ddim only "

@@ -106,7 +106,7 @@ class CliEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ddim", "ddpm", "euler-karras", "dpmpp-2m", "dpmpp-2m-karras", "DDIM"})
+    @ValueSource(strings = {"ddim", "ddpm", "euler-karras", "dpmpp-2m", "dpmpp-2m-karras", "unipc", "unipc-karras", "DDIM"})
     void everySamplerRuns(String sampler) throws Exception {
         Path out = tmp.resolve(sampler + ".png");
         CliRun r = ok("sample", "--model", model.toString(), "--sampler", sampler, "--steps", "4", "--count", "2",

@@ -19,7 +19,11 @@ public enum SamplerKind {
     /** DPM-Solver++(2M) over leading-spaced timesteps. */
     DPMPP_2M("dpmpp-2m"),
     /** DPM-Solver++(2M) over Karras noise levels. */
-    DPMPP_2M_KARRAS("dpmpp-2m-karras");
+    DPMPP_2M_KARRAS("dpmpp-2m-karras"),
+    /** UniPC (predictor-corrector, order 2, bh2; paper 003's sampler) over leading-spaced timesteps. */
+    UNIPC("unipc"),
+    /** UniPC over Karras noise levels. */
+    UNIPC_KARRAS("unipc-karras");
 
     private final String id;
 
@@ -70,6 +74,8 @@ public enum SamplerKind {
             case EULER_KARRAS -> EulerScheduler.of(schedule, steps, true);
             case DPMPP_2M -> DPMSolverMultistepScheduler.of(schedule, steps, false);
             case DPMPP_2M_KARRAS -> DPMSolverMultistepScheduler.of(schedule, steps, true);
+            case UNIPC -> UniPCMultistepScheduler.of(schedule, steps);
+            case UNIPC_KARRAS -> new UniPCMultistepScheduler(schedule, Timesteps.karras(schedule, steps), true);
         };
     }
 
@@ -83,6 +89,7 @@ public enum SamplerKind {
             case DDPM -> new DDPMScheduler(schedule, descending, VarianceType.FIXED_SMALL);
             case EULER_KARRAS -> new EulerScheduler(schedule, descending);
             case DPMPP_2M, DPMPP_2M_KARRAS -> new DPMSolverMultistepScheduler(schedule, descending, true);
+            case UNIPC, UNIPC_KARRAS -> new UniPCMultistepScheduler(schedule, descending, true);
         };
     }
 }

@@ -20,7 +20,7 @@ class SamplerKindTest {
             assertEquals(k.id(), k.toString());
         }
         assertEquals(SamplerKind.DPMPP_2M, SamplerKind.parse(" DPMPP-2M "));
-        assertEquals("ddim, ddpm, euler-karras, dpmpp-2m, dpmpp-2m-karras", SamplerKind.names());
+        assertEquals("ddim, ddpm, euler-karras, dpmpp-2m, dpmpp-2m-karras, unipc, unipc-karras", SamplerKind.names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SamplerKind.parse("euler"));
         assertTrue(e.getMessage().contains("'euler'") && e.getMessage().contains(SamplerKind.names()), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SamplerKind.parse(null));

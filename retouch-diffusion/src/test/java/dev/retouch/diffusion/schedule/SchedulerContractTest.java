@@ -62,7 +62,10 @@ class SchedulerContractTest {
             new Case("DPM-Solver++(2M) no lower-order final", false, false, LIST,
                     s -> new DPMSolverMultistepScheduler(s, LIST, false)),
             new Case("DPM-Solver++(2M) Karras", false, false, KARRAS,
-                    s -> DPMSolverMultistepScheduler.of(s, 10, true)));
+                    s -> DPMSolverMultistepScheduler.of(s, 10, true)),
+            new Case("UniPC", false, false, LIST, s -> UniPCMultistepScheduler.of(s, 10)),
+            new Case("UniPC no lower-order final", false, false, LIST,
+                    s -> new UniPCMultistepScheduler(s, LIST, false)));
 
     @BeforeAll
     static void oneThread() {
