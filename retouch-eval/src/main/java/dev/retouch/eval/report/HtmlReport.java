@@ -104,6 +104,26 @@ public final class HtmlReport {
                 + "font-size:13px}.row{margin:6px 0}</style></head><body>\n<h1>" + esc(title) + "</h1>\n" + body
                 + "</body></html>\n";
         AtomicFiles.writeString(dir.resolve("index.html"), html);
+        removeStaleImages();
+    }
+
+    /**
+     * Deletes the images an earlier, larger report left in the directory under this report's own naming
+     * ({@code imgNNN.png} numbered at or beyond what this one wrote); other files are never touched.
+     */
+    private void removeStaleImages() {
+        java.util.regex.Pattern own = java.util.regex.Pattern.compile("img(\\d{3,})\\.png");
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.util.regex.Matcher m = own.matcher(f.getFileName().toString());
+                if (m.matches() && Integer.parseInt(m.group(1)) >= imageCount) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new dev.retouch.core.RetouchException("cannot tidy the report directory " + dir + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The text escaped for HTML. */
