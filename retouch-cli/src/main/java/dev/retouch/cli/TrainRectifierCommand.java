@@ -70,9 +70,7 @@ final class TrainRectifierCommand implements Runnable {
         PixelDiffusionModel base = PixelDiffusionModel.load(baseDir); // a private copy: the task freezes it
         Path modelDir = run.modelDir().toAbsolutePath().normalize();
         // a shipped model by its name (the rectifier can then move with the models), any other by a relative path
-        boolean named = !pixelModel.name.contains("/") && !pixelModel.name.contains("\\")
-                && !pixelModel.name.startsWith(".");
-        String baseRef = named ? pixelModel.name
+        String baseRef = Rectifier.isName(pixelModel.name) ? pixelModel.name
                 : modelDir.relativize(baseDir.toAbsolutePath().normalize()).toString().replace('\\', '/');
         RectifierConfig config = RectifierConfig.forUnet(base.unet(), baseRef);
         Rectifier rectifier = new Rectifier(config);

@@ -119,9 +119,9 @@ final class TrainRectifierEditCommand implements Runnable {
         DirectionalClipLoss direction = new DirectionalClipLoss(clipModel, source, target);
         Tensor data = images(base.sampleSize());
         Path modelDir = run.modelDir().toAbsolutePath().normalize();
-        String baseRef = reference(named(start.config().base()) ? start.config().base() : null, baseDir,
+        String baseRef = reference(Rectifier.isName(start.config().base()) ? start.config().base() : null, baseDir,
                 modelDir);
-        String inversionRef = reference(named(rectifier) ? rectifier : null, rectDir, modelDir);
+        String inversionRef = reference(Rectifier.isName(rectifier) ? rectifier : null, rectDir, modelDir);
         RectifiedModel model = new RectifiedModel(base, start);
         System.err.printf(Locale.ROOT, "training the edit \"%s\" -> \"%s\" of %s on %d images, from %s%n", source,
                 target, baseDir.getFileName(), data.size(0), rectDir);
@@ -158,10 +158,6 @@ final class TrainRectifierEditCommand implements Runnable {
         if (!r.finished()) {
             throw new RetouchException("stopped at step " + r.steps() + " of " + steps + ": resume with --resume");
         }
-    }
-
-    private static boolean named(String ref) {
-        return !ref.contains("/") && !ref.contains("\\") && !ref.startsWith(".");
     }
 
     /** A shipped model's name when given by name (the edit can move with the models), else a relative path. */

@@ -98,8 +98,12 @@ public final class Rectifier extends Module {
 
     /** A model reference written in {@code dir}: a shipped model's name, or a path relative to {@code dir}. */
     public static Path resolve(Path dir, String ref, java.util.function.Function<String, Path> byName) {
-        boolean path = ref.contains("/") || ref.contains("\\") || ref.startsWith(".");
-        return path ? dir.resolve(ref).normalize() : byName.apply(ref);
+        return isName(ref) ? byName.apply(ref) : dir.resolve(ref).normalize();
+    }
+
+    /** True for a shipped model's name, false for a path (one with a separator or starting with a dot). */
+    public static boolean isName(String ref) {
+        return !ref.contains("/") && !ref.contains("\\") && !ref.startsWith(".");
     }
 
     private static int groups(int channels) {

@@ -76,6 +76,33 @@ public record JudgeScores(float[][] logits, double[][] features, byte[][] faceMa
         return logits.length;
     }
 
+    /** The judge's probability (softmax of the logits) of class {@code cls} for image i. */
+    public double probability(int i, int cls) {
+        float[] l = logits[i];
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : l) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : l) {
+            sum += Math.exp(v - max);
+        }
+        return Math.exp(l[cls] - max) / sum;
+    }
+
+    /** The cosine of two feature vectors (e.g. the judge's features of an input and of its edit). */
+    public static double cosine(double[] a, double[] b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
+
     /** The judge's probability (softmax of the logits) of its top-1 class for image i. */
     public double confidence(int i) {
         float[] l = logits[i];

@@ -251,7 +251,7 @@ public final class ReconstructionBenchmark {
     }
 
     /** Mean absolute and mean squared error per value, images in [0, 1] (the paper's L1 and L2). */
-    static double[] errors(RgbImage a, RgbImage b) {
+    public static double[] errors(RgbImage a, RgbImage b) {
         float[] x = a.chw();
         float[] y = b.chw();
         double l1 = 0;

@@ -22,6 +22,7 @@ import dev.retouch.edit.rectifier.Rectifier;
 import dev.retouch.edit.rectifier.RectifierEdit;
 import dev.retouch.eval.judge.EmojiJudge;
 import dev.retouch.eval.judge.JudgeScores;
+import dev.retouch.eval.reconstruction.ReconstructionBenchmark;
 import dev.retouch.eval.report.HtmlReport;
 import dev.retouch.eval.report.Reports;
 import org.bytedeco.javacpp.PointerScope;
@@ -173,8 +174,7 @@ public final class RectifierBenchmark {
                 timed(results, seconds, method, () -> DiffusionClipTask.edit(base, tuned, x0, t0, c.baselineSteps()));
             }
             // the training objective, for reading the results (never a judge): cos(ΔI, ΔT) of emoji-clip
-            DirectionalClipLoss objective = new DirectionalClipLoss(Clip.load(store.resolve("emoji-clip")),
-                    spec.source(), spec.target());
+            DirectionalClipLoss objective = new DirectionalClipLoss(clip(store), spec.source(), spec.target());
             JudgeScores in = JudgeScores.of(judge, x0, n -> { });
             for (var r : results.entrySet()) {
                 JudgeScores s = JudgeScores.of(judge, ImageTensors.toTensor(r.getValue()), n -> { });
@@ -183,10 +183,10 @@ public final class RectifierBenchmark {
                 double prob = 0;
                 double l1 = 0;
                 for (int i = 0; i < s.size(); i++) {
-                    id += cosine(in.features()[i], s.features()[i]);
+                    id += JudgeScores.cosine(in.features()[i], s.features()[i]);
                     top += s.top1(i) == target ? 1 : 0;
-                    prob += softmax(s.logits()[i])[target];
-                    l1 += l1(eval.images().get(i), r.getValue().get(i));
+                    prob += s.probability(i, target);
+                    l1 += ReconstructionBenchmark.errors(eval.images().get(i), r.getValue().get(i))[0];
                 }
                 int n = s.size();
                 double align = 0;
@@ -226,6 +226,11 @@ public final class RectifierBenchmark {
         return r;
     }
 
+    /** emoji-clip, loaded once per store (the edits' objective and the baselines' loss share it; it stays frozen). */
+    private static Clip clip(ModelStore store) {
+        return store.load(store.resolve("emoji-clip"), Clip.class, Clip::load);
+    }
+
     private static void timed(Map<String, List<RgbImage>> results, Map<String, Double> seconds, String method,
                               java.util.function.Supplier<Tensor> run) {
         long t0 = System.nanoTime();
@@ -258,8 +263,7 @@ public final class RectifierBenchmark {
             }
         }
         PixelDiffusionModel tuned = PixelDiffusionModel.load(baseDir);
-        Clip clip = Clip.load(store.resolve("emoji-clip"));
-        DirectionalClipLoss direction = new DirectionalClipLoss(clip, spec.source(), spec.target());
+        DirectionalClipLoss direction = new DirectionalClipLoss(clip(store), spec.source(), spec.target());
         Tensor data = EditImages.tensor(EditImages.load(spec.images(), base.sampleSize(), Long.MAX_VALUE,
                 EmojiDataset::load));
         TrainConfig tc = new TrainConfig(spec.steps(), spec.batch(), c.baselineLr(), 0, 0.0, 1.0, 0.0, 50, 0);
@@ -284,44 +288,5 @@ public final class RectifierBenchmark {
                 trainer.seconds()));
         Json.write(made, spec);
         return PixelDiffusionModel.load(modelDir); // the saved fp16 weights, as a later run that reuses them reads
-    }
-
-    static double cosine(double[] a, double[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb + 1e-24);
-    }
-
-    static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
-
-    static double l1(RgbImage a, RgbImage b) {
-        float[] x = a.chw();
-        float[] y = b.chw();
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += Math.abs(x[i] - y[i]);
-        }
-        return s / x.length;
     }
 }

@@ -379,22 +379,10 @@ public final class SineBenchmark {
                     List.of(Resize.bilinear(src, 64, 64), Resize.bilinear(img, 64, 64))), n -> { });
             long want = promptClass.getOrDefault(prompt, -1L);
             target = want < 0 ? Double.NaN : both.top1(1) == want ? 1 : 0;
-            similarity = cosine(both.features()[0], both.features()[1]);
+            similarity = JudgeScores.cosine(both.features()[0], both.features()[1]);
         }
         Score clip = clipScore(ld, src, img, prompt);
         return new Score(clip.ssim(), clip.clipImage(), clip.clipText(), target, similarity);
-    }
-
-    private static double cosine(double[] a, double[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 
     /** The judge's class of each edit prompt: the subcategory of the emoji named by it (−1 when none is). */
