@@ -6,7 +6,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code retouch data …}: fetch the emoji set, face labels, skin-tone pair folders. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Manage datasets.",
-        subcommands = {DataCommand.Fetch.class, FaceLabelsCommand.class, SkinTonePairsCommand.class},
+        subcommands = {DataCommand.Fetch.class, FaceLabelsCommand.class, SkinTonePairsCommand.class, PortraitPairsCommand.class},
         footer = {"", "Examples:", "  bin/retouch data fetch",
                 "  bin/retouch data skin-tone-pairs --tone 5 --split train --limit 20 --out pairs/dark-20"})
 final class DataCommand implements Runnable {

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code retouch edit …}: the editing methods. */
 @Command(name = "edit", mixinStandardHelpOptions = true, description = "Edit an image with one of the methods.",
         subcommands = {EditPixelCommand.class, EditFewshotCommand.class, EditSineCommand.class,
-                EditRectifierCommand.class},
+                EditRectifierCommand.class, EditPortraitCommand.class},
         footer = {"", "Examples:", "  bin/retouch edit pixel --image face.png --op \"replace mouth face\" --seed 1 --out closed.png",
                 "  bin/retouch edit fewshot --effect skin-tone-5 --image 1f44b.png --seed 1 --out dark.png"})
 final class EditCommand implements Runnable {

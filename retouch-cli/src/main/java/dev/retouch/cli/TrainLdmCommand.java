@@ -11,6 +11,9 @@ import dev.retouch.diffusion.model.LdmConfig;
 import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
 import dev.retouch.diffusion.train.LdmData;
 import dev.retouch.diffusion.train.LdmTask;
+import dev.retouch.diffusion.train.TwoPanelTask;
+import dev.retouch.data.emoji.EmojiImage;
+import dev.retouch.data.emoji.PanelPairs;
 import dev.retouch.diffusion.train.LossCurve;
 import dev.retouch.diffusion.train.TrainConfig;
 import dev.retouch.diffusion.train.Trainer;
@@ -72,6 +75,13 @@ final class TrainLdmCommand implements Runnable {
             + "(0 = all; for quick trials).")
     int limit;
 
+    @Option(names = "--two-panel", paramLabel = "N", defaultValue = "0", description = "Teach two-panel canvases "
+            + "instead (paper 003's pair generation): train on N composites of two train-split images side by side "
+            + "(latents concatenated along the width; half the same emoji in two skin tones, half two yellow faces; "
+            + "never a man/woman pair), each captioned by its joint caption, the left or the right image's own "
+            + "caption, or nothing. Usually with --init-from. 0 = off (default).")
+    int twoPanel;
+
     @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from this latent model's UNet weights "
             + "(shipped name or directory; same structure, noise schedule and autoencoder) instead of a random "
             + "initialisation: training in stages, each stage a shippable model.")
@@ -115,7 +125,8 @@ final class TrainLdmCommand implements Runnable {
 
     /** The recipe options that differ from the defaults, as command-line text for the model card. */
     private String recipeOptions() {
-        return recipe.changed() + (initFrom != null ? " --init-from " + initFrom : "");
+        return recipe.changed() + (initFrom != null ? " --init-from " + initFrom : "")
+                + (twoPanel > 0 ? " --two-panel " + twoPanel : "");
     }
 
     @Override
@@ -124,6 +135,11 @@ final class TrainLdmCommand implements Runnable {
         CliSupport.requireRange("--caption-dropout", captionDropout, 0, 1);
         recipe.validate();
         CliSupport.requireRange("--limit", limit, 0, Integer.MAX_VALUE);
+        CliSupport.requireRange("--two-panel", twoPanel, 0, 1_000_000);
+        if (twoPanel > 0 && limit > 0) {
+            throw new dev.retouch.core.InvalidRequestException("--two-panel and --limit cannot be combined: the "
+                    + "composites are drawn from the whole train split");
+        }
         run.checkFresh();
         Path vaeDir = Models.resolve(vae);
         Path clipDir = Models.resolve(clip);
@@ -138,12 +154,17 @@ final class TrainLdmCommand implements Runnable {
                 sd.vae(), sd.textEncoder());
         LatentDiffusionModel model = initialModel(config, vaeDir);
         TrainConfig tc = new TrainConfig(steps, batch, lr, recipe.warmup, 0.0, 1.0, 0.999, run.checkpointEvery, run.seed);
-        LdmData data = data(autoencoder, textEncoder);
+        EmojiDataset dataset = EmojiDataset.load();
+        LdmData data = data(dataset, autoencoder, textEncoder);
         System.err.printf(Locale.ROOT, "training %,d parameters on %d latents of %s with %d-wide caption states%n",
                 model.unet().parameterCount(), data.size(), Arrays.toString(config.latentShape()),
                 data.states().size(2));
-        Trainer trainer = new Trainer(new LdmTask(model.unet(), model.schedule(), data, captionDropout,
-                recipe.minSnrGamma), tc, run.out, !sameObjective); // a next stage of the same objective continues its average undamped
+        dev.retouch.diffusion.train.TrainingTask task = twoPanel > 0
+                ? new TwoPanelTask(model.unet(), model.schedule(), panels(dataset, textEncoder, data), captionDropout,
+                recipe.minSnrGamma)
+                : new LdmTask(model.unet(), model.schedule(), data, captionDropout, recipe.minSnrGamma);
+        // a next stage of the same objective continues its average undamped
+        Trainer trainer = new Trainer(task, tc, run.out, !sameObjective);
         Trainer.Result r = run.run(trainer, "train ldm", steps);
         model.save(modelDir, trainer.finalWeights(), modelCard(model, data.size(), tc, r, trainer.seconds(), vaeDir,
                 clipDir));
@@ -152,9 +173,35 @@ final class TrainLdmCommand implements Runnable {
         System.out.println(common.json ? result : "model written to " + modelDir);
     }
 
+    /** --two-panel's composites over the train split's latents {@code data} (in {@code dataset.images(TRAIN)} order). */
+    private TwoPanelTask.Data panels(EmojiDataset dataset, Clip textEncoder, LdmData data) {
+        List<EmojiImage> train = dataset.images(Split.TRAIN);
+        Map<EmojiImage, Integer> index = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < train.size(); i++) {
+            index.put(train.get(i), i);
+        }
+        List<PanelPairs.PanelPair> pairs = PanelPairs.of(dataset, Split.TRAIN, twoPanel, run.seed);
+        long[] left = new long[pairs.size()];
+        long[] right = new long[pairs.size()];
+        List<String> captions = new java.util.ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            left[i] = index.get(pairs.get(i).left());
+            right[i] = index.get(pairs.get(i).right());
+            captions.add(pairs.get(i).jointCaption());
+        }
+        long cut = countTrue(textEncoder.tokenize(captions).truncated());
+        if (cut > 0) {
+            CliSupport.warn(cut + " of " + captions.size() + " joint captions are longer than the text encoder's "
+                    + textEncoder.contextLength() + "-token context and were cut off");
+        }
+        int batch = 64;
+        Progress bar = new Progress("encode joint captions", (captions.size() + batch - 1) / batch, System.err,
+                System.console() != null, 0);
+        return new TwoPanelTask.Data(data, left, right, LdmData.captionStates(textEncoder, captions, batch, bar));
+    }
+
     /** The train split's latents and caption states (with a progress bar), at most --limit of them. */
-    private LdmData data(AutoencoderKL autoencoder, Clip textEncoder) {
-        EmojiDataset dataset = EmojiDataset.load();
+    private LdmData data(EmojiDataset dataset, AutoencoderKL autoencoder, Clip textEncoder) {
         int size = autoencoder.config().sampleSize();
         Tensor images = EmojiData.tensor(dataset, size, Split.TRAIN);
         List<String> captions = dataset.captions(Split.TRAIN);
@@ -208,6 +255,13 @@ final class TrainLdmCommand implements Runnable {
                 clipDir, c.unet().blockOutChannels(), c.unet().crossAttention(), c.noise().numTrainTimesteps(),
                 c.noise().betaSchedule(), c.noise().betaStart(), c.noise().betaEnd(), c.noise().predictionType(),
                 pairs, captionDropout, tc.emaDecay(), c.vae(), c.textEncoder())
+                + (twoPanel == 0 ? "" : String.format(Locale.ROOT, """
+                **Two-panel model** (`--two-panel %d`): trained on %d composites of two of those images side by side
+                (latent canvas %d×%d), half the same emoji in two skin tones and half two yellow faces, never a
+                man/woman pair; each composite captioned by its joint caption `left | right`, one panel's own
+                caption, or nothing. It renders pairs for paper 003's pair generation (`retouch data portrait-pairs`).
+
+                """, twoPanel, twoPanel, c.latentShape()[1], 2 * c.latentShape()[2]))
                 + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train ldm --vae %s --clip %s --steps %d "
                         + "--batch %d --lr %s --caption-dropout %s --limit %d --seed %d --checkpoint-every %d%s --out %s",
                 vae, clip, r.steps(), tc.batchSize(), lr, captionDropout, limit, run.seed, run.checkpointEvery,

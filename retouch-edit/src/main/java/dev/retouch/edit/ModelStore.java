@@ -173,6 +173,12 @@ public final class ModelStore {
         });
     }
 
+    /** A portrait model (paper 003; e.g. {@code portrait-man-woman}) on its base model, shared with {@link #latent}. */
+    public dev.retouch.edit.portrait.PortraitModel portrait(String nameOrPath) {
+        return load(resolve(nameOrPath), dev.retouch.edit.portrait.PortraitModel.class,
+                d -> dev.retouch.edit.portrait.PortraitModel.load(d, base -> latent(base.toString())));
+    }
+
     /** A SINE fine-tuned model (e.g. {@code sine-demo}). */
     public SineModel sine(String nameOrPath) {
         return sineAt(resolve(nameOrPath));
@@ -301,6 +307,7 @@ public final class ModelStore {
             case "pixelguide-classifiers" -> "pixelguide-classifiers";
             case "sine" -> "sine";
             case "rectifier" -> "rectifier";
+            case "portrait" -> "portrait";
             default -> c.has("latentChannels") && c.has("blockOutChannels") ? "autoencoder"
                     : c.has("text") && c.has("vision") ? "clip"
                     : c.has("subcategories") && c.has("faceClasses") ? "judge" : "other";

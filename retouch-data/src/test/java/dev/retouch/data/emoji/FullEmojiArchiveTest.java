@@ -3,6 +3,7 @@ package dev.retouch.data.emoji;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.retouch.data.Split;
@@ -117,5 +118,31 @@ class FullEmojiArchiveTest {
         Map<Integer, Long> sizes = dataset.images().stream()
                 .collect(Collectors.groupingBy(image -> dataset.rgbImage(image).width(), Collectors.counting()));
         assertEquals(Map.of(64, 3786L), sizes);
+    }
+
+    @Test
+    void panelPairsAreHalfFacesHalfTonesDeterministicAndNeverManWomanPairs() {
+        List<PanelPairs.PanelPair> pairs = PanelPairs.of(dataset, Split.TRAIN, 400, 7);
+        assertEquals(400, pairs.size());
+        assertEquals(pairs, PanelPairs.of(dataset, Split.TRAIN, 400, 7), "same seed, same composites");
+        assertTrue(!pairs.equals(PanelPairs.of(dataset, Split.TRAIN, 400, 8)), "another seed draws others");
+        assertEquals(400, pairs.stream().distinct().count(), "drawn without repetition");
+        for (int i = 0; i < 400; i++) {
+            PanelPairs.PanelPair p = pairs.get(i);
+            assertEquals(Split.TRAIN, p.left().split());
+            assertEquals(Split.TRAIN, p.right().split());
+            assertTrue(p.left() != p.right());
+            if (i < 200) {
+                assertTrue(PanelPairs.isYellowFace(p.left()) && PanelPairs.isYellowFace(p.right()), p.toString());
+            } else {
+                assertEquals(p.left().base(), p.right().base(), "a tone pair shows one emoji: " + p);
+            }
+        }
+        EmojiImage grinning = dataset.image("1f600.png");
+        EmojiImage cook = dataset.image("1f44b-1f3fd.png");
+        assertEquals("grinning face", PanelPairs.shortCaption(grinning));
+        assertEquals("waving hand sign, medium skin tone", PanelPairs.shortCaption(cook));
+        assertEquals("grinning face | waving hand sign, medium skin tone", new PanelPairs.PanelPair(grinning, cook).jointCaption());
+        assertThrows(dev.retouch.core.RetouchException.class, () -> PanelPairs.of(dataset, Split.TEST, 1_000_000, 0));
     }
 }

@@ -106,7 +106,7 @@ public record DiffEditMask(Tensor relevance, Mask mask) {
      * all zeros: the same text on both sides differs only by float noise from the batched pass, which rescaling would
      * blow up into a mask.
      */
-    static Tensor rescale(Tensor map) {
+    public static Tensor rescale(Tensor map) {
         double lo = map.min().item_double();
         double hi = map.max().item_double();
         if (!(hi - lo > NO_CHANGE)) {
@@ -119,7 +119,7 @@ public record DiffEditMask(Tensor relevance, Mask mask) {
      * Gaussian blur of a (1, 1, h, w) map with standard deviation {@code sigma} (radius ⌈3σ⌉), normalised at the
      * borders: conv(map) / conv(1), so the edges are not darkened by the zero padding.
      */
-    static Tensor blur(Tensor map, double sigma) {
+    public static Tensor blur(Tensor map, double sigma) {
         if (sigma == 0) {
             return map;
         }

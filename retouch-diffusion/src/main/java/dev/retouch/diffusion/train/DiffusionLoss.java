@@ -13,7 +13,7 @@ import org.bytedeco.pytorch.global.torch;
  * min(SNR, γ) for x₀-prediction. It stops the low-noise timesteps, whose targets are easy, from dominating the
  * gradient (the paper reports 3.4× faster convergence at γ = 5).
  */
-final class DiffusionLoss {
+public final class DiffusionLoss {
     private DiffusionLoss() {
     }
 

@@ -62,6 +62,16 @@ public record LdmData(Tensor latents, Tensor states, Tensor emptyState) {
         return new LdmData(latents, states, empty);
     }
 
+    /** The text encoder's states (N, M, D) of {@code captions}, encoded in batches of {@code batch}, one report each. */
+    public static Tensor captionStates(Clip clip, List<String> captions, int batch, StepListener progress) {
+        if (batch < 1 || captions.isEmpty()) {
+            throw new IllegalArgumentException("need captions and a batch >= 1, got " + captions.size() + ", " + batch);
+        }
+        int batches = (captions.size() + batch - 1) / batch;
+        return inBatches(captions.size(), batch, 0, batches, progress,
+                (from, len) -> clip.hiddenStates(clip.tokenize(captions.subList(from, from + len)).ids()));
+    }
+
     /** The number of progress reports {@link #precompute} makes for n pairs: two per batch, one for the empty prompt. */
     public static long progressSteps(int n, int batch) {
         return 2L * ((n + batch - 1) / batch) + 1;

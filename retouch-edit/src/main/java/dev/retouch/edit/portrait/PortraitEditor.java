@@ -1,0 +1,157 @@
+package dev.retouch.edit.portrait;
+
+import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Mask;
+import dev.retouch.core.image.Resize;
+import dev.retouch.core.image.RgbImage;
+import dev.retouch.core.progress.StepListener;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.model.LatentDiffusion;
+import dev.retouch.diffusion.pipeline.DenoiseLoop;
+import dev.retouch.diffusion.pipeline.Denoiser;
+import dev.retouch.diffusion.pipeline.DiffEditMask;
+import dev.retouch.diffusion.pipeline.LoopHooks;
+import dev.retouch.diffusion.pipeline.PixelPipelines;
+import dev.retouch.diffusion.schedule.Scheduler;
+import dev.retouch.diffusion.schedule.UniPCMultistepScheduler;
+import dev.retouch.edit.Editor;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.List;
+
+/**
+ * Paper 003's inference (§3.4 and supplementary §1.3): from noise, UniPC over {@code steps} steps, each prediction
+ * the three-scale guidance of {@link PortraitEditRequest.Scales} under the target prompt p_b; with a mask, the
+ * prediction is blended with the same guidance under the source prompt p_a outside the mask (Eq. 3):
+ * ε̂ = ε̃(p_b) ⊙ M + ε̃(p_a) ⊙ (1 − M). All branches of a step run in one UNet pass (4, or 5 with a mask).
+ */
+public final class PortraitEditor implements Editor<PortraitEditRequest, PortraitEditResult> {
+    private final PortraitModel model;
+
+    public PortraitEditor(PortraitModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public String method() {
+        return "portrait";
+    }
+
+    public PortraitModel model() {
+        return model;
+    }
+
+    /** The conditions of one edit: spatial latent, image tokens, target and source text, and their nulls. */
+    record Conditions(Tensor latent, Tensor spatial, Tensor image, Tensor target, Tensor source, Tensor empty) {
+    }
+
+    Conditions conditions(Tensor input, String target) {
+        LatentDiffusion base = model.base();
+        PortraitModel.Conditions c = PortraitModel.conditions(base, input);
+        PortraitConfig.Variant v = model.config().variant();
+        Tensor spatial = v.spatial() ? c.spatial() : PortraitModel.none(c.spatial());
+        Tensor image = model.mcdm().adapter().forward(c.spatial(), c.clipTokens());
+        if (!v.imageEmbeddings()) {
+            image = PortraitModel.none(image);
+        }
+        Tensor texts = model.text(List.of(target, model.config().sourcePrompt(), ""));
+        return new Conditions(c.spatial(), spatial, image, texts.narrow(0, 0, 1), texts.narrow(0, 1, 1), texts.narrow(0, 2, 1));
+    }
+
+    /**
+     * The guided prediction at (z, t): (B, C, h, w) for the target prompt, and — when {@code withSource} — the same
+     * for the source prompt, as {target, source}. Branches: (∅,∅,∅), (I,∅,∅), (I,S,∅), (I,S,p_b)[, (I,S,p_a)].
+     */
+    Tensor[] guided(Conditions c, PortraitEditRequest.Scales s, Tensor z, int t, boolean withSource) {
+        long b = z.size(0);
+        int n = withSource ? 5 : 4;
+        Tensor zeroS = PortraitModel.none(c.spatial());
+        Tensor zeroI = PortraitModel.none(c.image());
+        Tensor spatial = branches(n, b, zeroS, zeroS, c.spatial(), c.spatial(), c.spatial());
+        Tensor image = branches(n, b, zeroI, c.image(), c.image(), c.image(), c.image());
+        Tensor text = branches(n, b, c.empty(), c.empty(), c.empty(), c.target(), c.source());
+        Tensor out = model.mcdm().forward(z.repeat(n, 1, 1, 1), PixelPipelines.timestepTensor(t, n * b), spatial, text,
+                image);
+        Tensor e0 = out.narrow(0, 0, b);
+        Tensor e1 = out.narrow(0, b, b);
+        Tensor e2 = out.narrow(0, 2 * b, b);
+        Tensor common = e0.add(e1.sub(e0).mul(Tensors.s(s.image()))).add(e2.sub(e1).mul(Tensors.s(s.spatial())));
+        Tensor target = common.add(out.narrow(0, 3 * b, b).sub(e2).mul(Tensors.s(s.text())));
+        if (!withSource) {
+            return new Tensor[]{target};
+        }
+        return new Tensor[]{target, common.add(out.narrow(0, 4 * b, b).sub(e2).mul(Tensors.s(s.text())))};
+    }
+
+    /** The first n of the per-branch tensors (1, …), each repeated to b rows, concatenated on the batch. */
+    private static Tensor branches(int n, long b, Tensor... perBranch) {
+        Tensor[] parts = new Tensor[n];
+        for (int i = 0; i < n; i++) {
+            parts[i] = rep(perBranch[i], b);
+        }
+        return Tensors.cat(0, parts);
+    }
+
+    /** {@code x} (1, …) repeated to b rows. */
+    private static Tensor rep(Tensor x, long b) {
+        long[] r = new long[(int) x.dim()];
+        java.util.Arrays.fill(r, 1);
+        r[0] = b;
+        return x.repeat(r);
+    }
+
+    /**
+     * The editing mask (1, 1, h, w) at the latent's size (see {@link MaskSettings}): values in [0, 1], binary for
+     * {@link MaskSettings.Mode#PAPER}.
+     */
+    Tensor mask(Conditions c, Tensor z0, PortraitEditRequest r, Scheduler scheduler, Generator gen) {
+        MaskSettings m = r.mask();
+        int[] ts = scheduler.timesteps();
+        int t = ts[Math.min(ts.length - 1, (int) Math.floor(ts.length * (1 - m.strength())))];
+        Tensor noise = Tensors.randn(gen, m.seeds(), z0.size(1), z0.size(2), z0.size(3));
+        Tensor zt = model.base().schedule().addNoise(z0.expand(m.seeds(), -1, -1, -1), noise, t);
+        Tensor[] e = guided(c, r.scales(), zt, t, true);
+        Tensor map = e[0].sub(e[1]).abs().mean(new long[]{0, 1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        if (m.mode() == MaskSettings.Mode.CODE) {
+            double cap = Math.max(3 * map.mean().item_double(), 1e-12);
+            return map.clamp_max(Tensors.s(cap)).div(Tensors.s(cap));
+        }
+        Tensor soft = DiffEditMask.blur(DiffEditMask.rescale(map), 1.1); // kernel 5: σ = 0.3·((5−1)/2 − 1) + 0.8
+        return soft.ge(Tensors.s(m.threshold())).to(torch.ScalarType.Float);
+    }
+
+    @Override
+    public PortraitEditResult edit(PortraitEditRequest r, StepListener listener) {
+        model.config().targets().stream().filter(r.target()::equals).findAny().orElseThrow(() ->
+                new dev.retouch.core.InvalidRequestException("this portrait model has no target '" + r.target()
+                        + "': expected one of " + String.join(", ", model.config().targets())));
+        long start = System.nanoTime();
+        LatentDiffusion base = model.base();
+        RgbImage input = Resize.square(r.image(), base.imageSize());
+        try (PointerScope ignored = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor x = ImageTensors.toTensor(input);
+            Conditions c = conditions(x, r.target());
+            Generator gen = Tensors.generator(r.seed());
+            Scheduler scheduler = UniPCMultistepScheduler.of(base.schedule(), r.steps());
+            boolean masked = r.mask().mode() != MaskSettings.Mode.OFF;
+            Tensor m = masked ? mask(c, c.latent(), r, scheduler, gen) : null;
+            Denoiser d = masked
+                    ? (z, t) -> {
+                        Tensor[] e = guided(c, r.scales(), z, t, true);
+                        return e[0].mul(m).add(e[1].mul(m.neg().add(Tensors.s(1))));
+                    }
+                    : (z, t) -> guided(c, r.scales(), z, t, false)[0];
+            Tensor zT = Tensors.randn(gen, 1, base.model().latentChannels(), base.model().latentSize(),
+                    base.model().latentSize());
+            Tensor z0 = DenoiseLoop.run(d, scheduler, zT, gen, LoopHooks.progress(listener));
+            RgbImage out = ImageTensors.fromTensor(base.decode(z0));
+            Mask full = m == null ? null : ImageTensors.maskFromTensor(torch.upsample_nearest2d(m,
+                    new long[]{input.height(), input.width()}));
+            return new PortraitEditResult(out, input, full, (System.nanoTime() - start) / 1e9);
+        }
+    }
+}

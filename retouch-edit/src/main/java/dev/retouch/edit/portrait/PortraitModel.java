@@ -1,0 +1,134 @@
+package dev.retouch.edit.portrait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.retouch.core.RetouchException;
+import dev.retouch.core.io.ModelDirectory;
+import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.model.LatentDiffusion;
+import org.bytedeco.pytorch.Tensor;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained portrait model ready to run: the {@link Mcdm} with its config and the base latent diffusion model whose
+ * autoencoder, text encoder and noise schedule it uses. Computes the three conditions of an input image.
+ */
+public final class PortraitModel {
+    private final PortraitConfig config;
+    private final Mcdm mcdm;
+    private final LatentDiffusion base;
+
+    public PortraitModel(PortraitConfig config, Mcdm mcdm, LatentDiffusion base) {
+        if (!mcdm.unet().config().equals(config.unet())) {
+            throw new IllegalArgumentException("the model's UNet structure differs from its config's");
+        }
+        check(config, base, "the base model");
+        this.config = config;
+        this.mcdm = mcdm;
+        this.base = base;
+    }
+
+    /** Fails unless {@code base} is a model this portrait model could have been trained from. */
+    static void check(PortraitConfig config, LatentDiffusion base, String where) {
+        if (!Mcdm.widen(base.unet().config()).equals(config.unet())) {
+            throw new RetouchException(where + " does not fit this portrait model: its UNet structure ("
+                    + base.unet().config().blockOutChannels() + ", " + base.unet().config().inChannels()
+                    + " channels) is not the one the portrait model was trained from");
+        }
+    }
+
+    /** Loads {@code dir} and the base model its config names; every failure names the file at fault. */
+    public static PortraitModel load(Path dir) {
+        return load(dir, LatentDiffusion::load);
+    }
+
+    /** {@link #load(Path)} with the base model loaded by {@code baseLoader} (e.g. a model store's, to share it). */
+    public static PortraitModel load(Path dir, java.util.function.Function<Path, LatentDiffusion> baseLoader) {
+        ModelDirectory md;
+        try {
+            md = ModelDirectory.open(dir);
+        } catch (RetouchException e) {
+            throw new RetouchException("not a portrait model: " + e.getMessage(), e);
+        }
+        JsonNode type = md.configTree().get("type");
+        if (type == null || !PortraitConfig.TYPE.equals(type.asText())) {
+            throw new RetouchException(md.configFile() + ": not a portrait model (config type must be '"
+                    + PortraitConfig.TYPE + "', found " + (type == null ? "none" : "'" + type.asText() + "'") + ")");
+        }
+        PortraitConfig config = md.config(PortraitConfig.class);
+        LatentDiffusion base;
+        try {
+            base = baseLoader.apply(config.baseDir(dir));
+        } catch (RetouchException e) {
+            throw new RetouchException(md.configFile() + ": base model '" + config.base() + "': " + e.getMessage(), e);
+        }
+        check(config, base, md.configFile() + ": base model '" + config.base() + "'");
+        Mcdm mcdm = new Mcdm(config.unet(), base.model().latentSize(), config.imageTokens());
+        md.loadInto(mcdm);
+        mcdm.eval();
+        return new PortraitModel(config, mcdm, base);
+    }
+
+    /** Writes a model directory: config, weights as fp16, model card. */
+    public static void save(Path dir, PortraitConfig config, Map<String, Tensor> weights, String modelCard) {
+        ModelDirectory.saveHalf(dir, config, weights, modelCard);
+    }
+
+    public PortraitConfig config() {
+        return config;
+    }
+
+    public Mcdm mcdm() {
+        return mcdm;
+    }
+
+    public LatentDiffusion base() {
+        return base;
+    }
+
+    /** The conditions of source images (B, 3, S, S) in [−1, 1]: the spatial latent c_s and the CLIP tokens. */
+    public record Conditions(Tensor spatial, Tensor clipTokens) {
+    }
+
+    /** The source latents (the autoencoder's posterior mode, scaled) and the CLIP image tokens of {@code images}. */
+    public static Conditions conditions(LatentDiffusion base, Tensor images) {
+        Tensor latent = base.encode(images);
+        Tensor tokens = base.clip().model().visionModel().forward(images).lastHiddenState();
+        return new Conditions(latent, tokens);
+    }
+
+    /**
+     * CLIP vision tokens per image (1 + patches) of {@code base}'s CLIP vision tower; fails when the base cannot carry
+     * a portrait model (the adapter needs vision states as wide as the cross-attention and an even latent size).
+     */
+    public static int clipTokens(LatentDiffusion base) {
+        var v = base.clip().model().config().vision();
+        if (v.width() != base.unet().config().crossAttentionDim()) {
+            throw new RetouchException("a portrait model needs CLIP image states as wide as the UNet's cross-attention "
+                    + "(" + base.unet().config().crossAttentionDim() + "), but the base's CLIP vision width is "
+                    + v.width());
+        }
+        if (base.model().latentSize() % 2 != 0) {
+            throw new RetouchException("a portrait model needs an even latent size, the base's is "
+                    + base.model().latentSize());
+        }
+        int side = v.imageSize() / v.patchSize();
+        return 1 + side * side;
+    }
+
+    /** Text states (B, M, D) of prompts. */
+    public Tensor text(List<String> prompts) {
+        return base.textStates(prompts, m -> { });
+    }
+
+    /** Zeros shaped as {@code like}: the null spatial or image condition. */
+    static Tensor none(Tensor like) {
+        return org.bytedeco.pytorch.global.torch.zeros_like(like);
+    }
+
+    static long[] shape(Tensor t) {
+        return Tensors.shape(t);
+    }
+}
