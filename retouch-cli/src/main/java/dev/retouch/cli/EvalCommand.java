@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         subcommands = {EvalReconstructionCommand.class, EvalPixelguideCommand.class, EvalVaeCommand.class,
                 EvalSamplersCommand.class, EvalClipCommand.class, EvalLdmCommand.class, EvalFewshotCommand.class,
                 EvalSineCommand.class, EvalJudgeCommand.class, EvalSamplesCommand.class, EvalSdeditCommand.class,
-                EvalRectifierCommand.class},
+                EvalRectifierCommand.class, EvalPortraitCommand.class},
         footer = {"", "Example:", "  bin/retouch eval reconstruction --model emoji-ddpm-32 --steps 50,200 --out out/eval-recon"})
 final class EvalCommand implements Runnable {
     @picocli.CommandLine.Spec

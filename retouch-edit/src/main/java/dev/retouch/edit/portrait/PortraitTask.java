@@ -153,6 +153,16 @@ public final class PortraitTask {
                 .filter(i -> !i.base().subcategory().equals("face-costume")).toList();
     }
 
+    /** The emoji an expression direction's pairs show on the right. */
+    public static EmojiImage expressionTarget(EmojiDataset data, Direction d) {
+        for (String[] e : EXPRESSIONS) {
+            if (e[0].equals(d.name())) {
+                return faceNamed(data, e[2]);
+            }
+        }
+        throw new IllegalArgumentException("not an expression direction: " + d.name());
+    }
+
     private static EmojiImage faceNamed(EmojiDataset data, String name) {
         for (EmojiEntry e : data.entries()) {
             if (e.name().toLowerCase(Locale.ROOT).equals(name) && e.subcategory().startsWith("face-")) {
