@@ -60,9 +60,17 @@ final class PortraitPairsCommand implements Runnable {
             + "(`train ldm --two-panel`; default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--min-similarity", defaultValue = "0.85", description = "Identity filter: the least cosine "
-            + "similarity of the two panels' emoji-clip image embeddings (default: ${DEFAULT-VALUE}; 0 keeps all).")
-    double minSimilarity;
+    @Option(names = "--min-similarity", description = "Identity filter: the least cosine similarity of the two "
+            + "panels' emoji-clip image embeddings (default: 0.45 for man-woman, 0.25 for expression, between the "
+            + "real same-identity pairs and random pairs that --calibrate reports; -1 keeps all).")
+    Double minSimilarityOption;
+
+    private double minSimilarity;
+
+    @Option(names = "--calibrate", description = "Only print the identity filter's reference: emoji-clip similarity "
+            + "of real same-identity pairs of the task (man-woman: train-split same-role, same-tone man/woman pairs; "
+            + "expression: two train-split yellow faces) against random train-split pairs, and generate nothing.")
+    boolean calibrate;
 
     @Option(names = "--guidance", defaultValue = "5", description = "Classifier-free guidance scale of every branch "
             + "(default: ${DEFAULT-VALUE}).")
@@ -87,6 +95,8 @@ final class PortraitPairsCommand implements Runnable {
     public void run() {
         common.apply();
         PortraitTask t = PortraitTask.parse(task);
+        minSimilarity = minSimilarityOption != null ? minSimilarityOption
+                : t.name().equals(PortraitTask.MAN_WOMAN_NAME) ? 0.45 : 0.25;
         CliSupport.requireRange("--count", count, 1, 100_000);
         CliSupport.requireRange("--min-similarity", minSimilarity, -1, 1);
         CliSupport.requireRange("--steps", steps, 1, 1000);
@@ -98,6 +108,10 @@ final class PortraitPairsCommand implements Runnable {
         PairGeneration.Settings settings = new PairGeneration.Settings(sharedWeight, sideWeight, guidance, steps,
                 SamplerKind.UNIPC);
         LatentDiffusion ld = Models.store().latent(model);
+        if (calibrate) {
+            CliSupport.print(common, calibration(t, EmojiDataset.load(), ld, count, seed));
+            return;
+        }
         List<PortraitTask.PairPrompt> prompts = draw(t, EmojiDataset.load(), count, seed);
         long start = System.nanoTime();
         List<PairGeneration.GeneratedPair> pairs = PairGeneration.generate(ld, prompts, settings, batch,
@@ -166,6 +180,49 @@ final class PortraitPairsCommand implements Runnable {
             List<PortraitTask.PairPrompt> g = groups.get(i % groups.size());
             out.add(g.get(random.nextInt(g.size())));
         }
+        return out;
+    }
+
+    /**
+     * The filter's reference: similarity percentiles of up to {@code count} real same-identity pairs of train-split
+     * images and of as many random train-split pairs (the right image drawn at random).
+     */
+    static Map<String, Object> calibration(PortraitTask t, EmojiDataset data, LatentDiffusion ld, int count, long seed) {
+        Random random = new Random(seed);
+        List<RgbImage[]> same = new ArrayList<>();
+        if (t.name().equals(PortraitTask.MAN_WOMAN_NAME)) {
+            for (PortraitTask.RealPair p : t.heldOut(data)) {
+                if (p.seen()) {
+                    same.add(new RgbImage[]{data.rgbImage(p.source()), data.rgbImage(p.target())});
+                }
+            }
+        } else {
+            var faces = PortraitTask.sourceFaces(data, dev.retouch.data.Split.TRAIN);
+            for (int i = 0; i < count; i++) {
+                same.add(new RgbImage[]{data.rgbImage(faces.get(random.nextInt(faces.size()))),
+                        data.rgbImage(faces.get(random.nextInt(faces.size())))});
+            }
+        }
+        java.util.Collections.shuffle(same, random);
+        same = same.subList(0, Math.min(count, same.size()));
+        var train = data.images(dev.retouch.data.Split.TRAIN);
+        List<PairGeneration.GeneratedPair> a = new ArrayList<>();
+        List<PairGeneration.GeneratedPair> b = new ArrayList<>();
+        for (RgbImage[] p : same) {
+            a.add(new PairGeneration.GeneratedPair(null, p[0], p[1]));
+            b.add(new PairGeneration.GeneratedPair(null, p[0], data.rgbImage(train.get(random.nextInt(train.size())))));
+        }
+        double[] s = similarities(ld, a);
+        double[] r = similarities(ld, b);
+        java.util.Arrays.sort(s);
+        java.util.Arrays.sort(r);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("task", t.name());
+        out.put("same_identity_pairs", s.length);
+        out.put("same_identity_p10", s[s.length / 10]);
+        out.put("same_identity_median", s[s.length / 2]);
+        out.put("random_pairs_median", r[r.length / 2]);
+        out.put("random_pairs_p90", r[r.length * 9 / 10]);
         return out;
     }
 

@@ -27,7 +27,7 @@ class PortraitCommandsTest {
         String ldm = DemoTest.repoRoot().resolve("models").resolve("emoji-ldm").toString();
         Path pairs = tmp.resolve("pairs");
         CliRun gen = CliRun.run("data", "portrait-pairs", "--task", "man-woman", "--count", "4", "--batch", "4",
-                "--steps", "2", "--model", ldm, "--min-similarity", "0", "--json", "--out", pairs.toString());
+                "--steps", "2", "--model", ldm, "--min-similarity", "-1", "--json", "--out", pairs.toString());
         assertEquals(0, gen.code(), gen::describe);
         assertEquals(4, gen.json().path("kept").asInt());
         assertTrue(Files.isRegularFile(pairs.resolve("portrait-pairs.json")));

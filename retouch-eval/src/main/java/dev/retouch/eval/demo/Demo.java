@@ -60,7 +60,7 @@ public final class Demo {
                 + ". Images are shown enlarged without smoothing." + judgeView(ctx, report));
         List<Path> inputs = DemoInputs.extract(out);
         for (DemoSection section : List.<DemoSection>of(new PixelDemo(), new PixelguideDemo(), new LatentDemo(),
-                new FewshotDemo(), new SineDemo(), new RectifierDemo())) {
+                new FewshotDemo(), new SineDemo(), new RectifierDemo(), new PortraitDemo())) {
             notices.accept("demo: " + section.title());
             section.run(ctx, report, inputs, seed, quick);
         }
