@@ -61,7 +61,7 @@ import java.util.regex.Pattern;
 final class JobRequests {
     /** The methods, in the order the API lists them. */
     static final List<String> METHODS = List.of("sdedit", "img2img", "generate", "diffedit", "fewshot", "pixel", "sine",
-            "rectifier", "train-fewshot");
+            "rectifier", "portrait", "train-fewshot");
     /** The multipart parts a submission may carry besides {@code request}. */
     static final List<String> PARTS = List.of("image", "map", "before", "after");
     /** Training pairs an uploaded effect may have. */
@@ -122,6 +122,7 @@ final class JobRequests {
             case "diffedit" -> diffedit(f, image(image));
             case "fewshot" -> fewshot(f, image(image));
             case "rectifier" -> rectifier(f, image(image));
+            case "portrait" -> portrait(f, image(image));
             case "pixel" -> pixel(f, image(image), map);
             case "sine" -> sine(f);
             case "train-fewshot" -> trainFewshot(f, parts.getOrDefault("before", List.of()),
@@ -231,6 +232,30 @@ final class JobRequests {
         }
         RectifierEditor editor = new RectifierEditor(store.rectifierEdit(dir));
         return new Task("rectifier", params("edit", edit, r), l -> editor.edit(r, l).image());
+    }
+
+    private Task portrait(Fields f, RgbImage image) {
+        String model = f.model("model", "portrait-man-woman");
+        String dir = resolve(model);
+        if (!"portrait".equals(ModelStore.kind(Path.of(dir)))) {
+            throw new InvalidRequestException("model: '" + model + "' is not a portrait model (train one with "
+                    + "`retouch train portrait`)");
+        }
+        dev.retouch.edit.portrait.PortraitModel pm = store.portrait(dir);
+        String target = f.text("target", pm.config().targets().get(0));
+        dev.retouch.edit.portrait.PortraitEditRequest r = build(() -> new dev.retouch.edit.portrait.PortraitEditRequest(
+                dev.retouch.core.image.Resize.square(image, pm.base().imageSize()), target,
+                dev.retouch.edit.portrait.PortraitEditRequest.Scales.parse(f.text("scales", "paper")),
+                f.integer("steps", dev.retouch.edit.portrait.PortraitEditRequest.DEFAULT_STEPS, 1, 1000),
+                new dev.retouch.edit.portrait.MaskSettings(dev.retouch.edit.portrait.MaskSettings.parseMode(
+                        f.text("mask", "paper")), f.number("threshold", 0.35, 0, 1), f.integer("maskseeds", 10, 1, 64),
+                        0.5), f.seed()));
+        if (!pm.config().targets().contains(target)) {
+            throw new InvalidRequestException("target: '" + target + "' is not one of this model's targets "
+                    + pm.config().targets());
+        }
+        dev.retouch.edit.portrait.PortraitEditor editor = new dev.retouch.edit.portrait.PortraitEditor(pm);
+        return new Task("portrait", params("model", model, r), l -> editor.edit(r, l).image());
     }
 
     private Task pixel(Fields f, RgbImage image, byte[] mapBytes) {

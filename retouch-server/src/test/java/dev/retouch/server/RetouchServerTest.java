@@ -162,6 +162,39 @@ class RetouchServerTest {
     }
 
     @Test
+    void aPortraitJobGivesTheCliPicture() throws Exception {
+        Reply r = submit("{\"method\":\"portrait\",\"model\":\"portrait-man-woman\",\"target\":\"woman\","
+                + "\"steps\":5,\"maskseeds\":2,\"seed\":3}");
+        assertEquals(202, r.status(), () -> new String(r.body()));
+        String id = r.json().path("id").asText();
+        JsonNode fin = waitFinal(id);
+        assertEquals("done", fin.path("status").asText(), fin::toString);
+        assertEquals(5, fin.path("progress").path("steps").asLong(), fin::toString);
+        Path f = Files.createTempFile("portrait", ".png");
+        Files.write(f, get("/api/jobs/" + id + "/result.png").body());
+        RgbImage img = Images.read(f);
+        assertEquals(64, img.width());
+        assertEquals("woman", Images.readPngText(f).get("retouch.target"));
+        var store = dev.retouch.edit.ModelStore.of(HOME.resolve("models"));
+        var want = new dev.retouch.edit.portrait.PortraitEditor(store.portrait("portrait-man-woman")).edit(
+                new dev.retouch.edit.portrait.PortraitEditRequest(dev.retouch.core.image.Resize.square(
+                        Images.decode(face, "face", 1 << 24), 64), "woman",
+                        dev.retouch.edit.portrait.PortraitEditRequest.Scales.PAPER, 5,
+                        new dev.retouch.edit.portrait.MaskSettings(dev.retouch.edit.portrait.MaskSettings.Mode.PAPER,
+                                0.35, 2, 0.5), 3));
+        assertArrayEquals(want.image().chw(), img.chw(), 0.0025f); // the PNG's 8-bit rounding
+        Files.delete(f);
+        Reply cat = submit("{\"method\":\"portrait\",\"model\":\"portrait-man-woman\",\"target\":\"cat\"}");
+        assertEquals(400, cat.status(), () -> new String(cat.body()));
+        String catWhy = cat.error();
+        assertTrue(catWhy.contains("target"), catWhy);
+        Reply notPortrait = submit("{\"method\":\"portrait\",\"model\":\"emoji-ldm\"}");
+        assertEquals(400, notPortrait.status(), () -> new String(notPortrait.body()));
+        String notWhy = notPortrait.error();
+        assertTrue(notWhy.contains("not a portrait model"), notWhy);
+    }
+
+    @Test
     void aFewshotJobRunsStreamsProgressAndReturnsThePngWithItsParameters() throws Exception {
         Reply r = submit("{\"method\":\"fewshot\",\"effect\":\"skin-tone-5\",\"seed\":1}");
         assertEquals(202, r.status(), () -> new String(r.body()));

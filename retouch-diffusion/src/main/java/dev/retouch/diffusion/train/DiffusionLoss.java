@@ -34,6 +34,35 @@ public final class DiffusionLoss {
         return perSample.mul(Tensors.of(w, w.length)).mean();
     }
 
+    /**
+     * One draw of the denoising objective for clean samples z₀: t uniform in [0, T) per sample (then ε, in that
+     * order, from {@code gen}), ε ~ N(0, I) and z_t = √ᾱ_t·z₀ + √(1−ᾱ_t)·ε.
+     *
+     * @param timesteps t as a (B) long tensor (for the network)
+     * @param t         the same as ints (for the schedule)
+     */
+    public record Noised(Tensor timesteps, int[] t, Tensor noise, Tensor zt) {
+        /** The loss of the network output {@code out} against the schedule's target for this draw. */
+        public Tensor loss(Tensor out, Tensor z0, NoiseSchedule schedule, double gamma) {
+            return of(out, schedule.target(z0, noise, t), t, schedule, gamma);
+        }
+    }
+
+    /** Draws t and ε for {@code z0} (B, …) and noises it ({@link Noised}). */
+    public static Noised noise(NoiseSchedule schedule, Tensor z0, org.bytedeco.pytorch.Generator gen) {
+        int b = (int) z0.size(0);
+        Tensor tTensor = torch.randint(schedule.numTrainTimesteps(), new long[]{b},
+                new org.bytedeco.pytorch.GeneratorOptional(gen), new org.bytedeco.pytorch.TensorOptions(
+                        torch.ScalarType.Long));
+        long[] tv = Tensors.toLongs(tTensor);
+        int[] t = new int[b];
+        for (int i = 0; i < b; i++) {
+            t[i] = (int) tv[i];
+        }
+        Tensor noise = Tensors.randn(gen, Tensors.shape(z0));
+        return new Noised(tTensor, t, noise, schedule.addNoise(z0, noise, t));
+    }
+
     /** The Min-SNR-γ weight of each timestep for the schedule's prediction type. */
     static float[] weights(int[] t, NoiseSchedule schedule, double gamma) {
         float[] w = new float[t.length];

@@ -67,15 +67,7 @@ public final class LdmTask implements TrainingTask {
         Tensor c = data.states().index_select(0, idx);   // (B, M, D)
         Tensor drop = Tensors.rand(gen, batchSize, 1, 1).lt(Tensors.s(captionDropout)).to(torch.ScalarType.Float);
         c = c.mul(drop.neg().add(Tensors.s(1))).add(data.emptyState().mul(drop)); // dropped rows → ∅ (B, M, D)
-        Tensor tTensor = torch.randint(schedule.numTrainTimesteps(), new long[]{batchSize}, g, longs);
-        long[] tv = Tensors.toLongs(tTensor);
-        int[] t = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            t[i] = (int) tv[i];
-        }
-        Tensor noise = Tensors.randn(gen, Tensors.shape(z0));
-        Tensor zt = schedule.addNoise(z0, noise, t);
-        Tensor out = unet.forward(zt, tTensor, c);
-        return DiffusionLoss.of(out, schedule.target(z0, noise, t), t, schedule, minSnrGamma);
+        DiffusionLoss.Noised n = DiffusionLoss.noise(schedule, z0, gen);
+        return n.loss(unet.forward(n.zt(), n.timesteps(), c), z0, schedule, minSnrGamma);
     }
 }

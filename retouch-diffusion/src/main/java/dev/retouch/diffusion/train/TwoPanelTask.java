@@ -122,15 +122,7 @@ public final class TwoPanelTask implements TrainingTask {
         Tensor idx = torch.randint(data.size(), new long[]{batchSize}, g, longs);
         Tensor u = Tensors.rand(gen, batchSize, 1, 1);
         Tensor[] zc = batch(idx, u);
-        Tensor tTensor = torch.randint(schedule.numTrainTimesteps(), new long[]{batchSize}, g, longs);
-        long[] tv = Tensors.toLongs(tTensor);
-        int[] t = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            t[i] = (int) tv[i];
-        }
-        Tensor noise = Tensors.randn(gen, Tensors.shape(zc[0]));
-        Tensor zt = schedule.addNoise(zc[0], noise, t);
-        Tensor out = unet.forward(zt, tTensor, zc[1]);
-        return DiffusionLoss.of(out, schedule.target(zc[0], noise, t), t, schedule, minSnrGamma);
+        DiffusionLoss.Noised n = DiffusionLoss.noise(schedule, zc[0], gen);
+        return n.loss(unet.forward(n.zt(), n.timesteps(), zc[1]), zc[0], schedule, minSnrGamma);
     }
 }

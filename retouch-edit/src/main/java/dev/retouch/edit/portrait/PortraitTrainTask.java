@@ -87,7 +87,6 @@ public final class PortraitTrainTask implements TrainingTask {
         Tensor recon = Tensors.rand(gen, batchSize).lt(Tensors.s(RECONSTRUCTION));
         Tensor drop = Tensors.rand(gen, batchSize).lt(Tensors.s(DROPOUT));
         Tensor subset = torch.randint(1, 8, new long[]{batchSize}, g, longs).mul(drop.to(torch.ScalarType.Long));
-        Tensor tT = torch.randint(schedule.numTrainTimesteps(), new long[]{batchSize}, g, longs);
 
         Tensor src = data.source().index_select(0, idx);
         Tensor z0 = torch.where(recon.reshape(batchSize, 1, 1, 1), src, data.target().index_select(0, idx));
@@ -101,15 +100,8 @@ public final class PortraitTrainTask implements TrainingTask {
         Tensor image = mcdm.adapter().forward(src, data.clipTokens().index_select(0, idx)).mul(keepI);
         Tensor spatial = src.mul(keepS);
 
-        long[] tv = Tensors.toLongs(tT);
-        int[] t = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            t[i] = (int) tv[i];
-        }
-        Tensor noise = Tensors.randn(gen, Tensors.shape(z0));
-        Tensor zt = schedule.addNoise(z0, noise, t);
-        Tensor out = mcdm.forward(zt, tT, spatial, text, image);
-        return DiffusionLoss.of(out, schedule.target(z0, noise, t), t, schedule, 0);
+        DiffusionLoss.Noised n = DiffusionLoss.noise(schedule, z0, gen);
+        return n.loss(mcdm.forward(n.zt(), n.timesteps(), spatial, text, image), z0, schedule, 0);
     }
 
     /** 1 where the condition of {@code bit} is kept (not in the dropped subset, and the variant has it), else 0. */
