@@ -50,6 +50,11 @@ final class EditPortraitCommand implements Runnable {
             + "--threshold), code (soft) or off (default: ${DEFAULT-VALUE}).")
     String mask;
 
+    @Option(names = "--blend", defaultValue = "prediction", description = "How the mask is applied: prediction "
+            + "(the paper's Eq. 3: target prediction inside, source-prompt prediction outside) or latent (the noised "
+            + "source outside after every step, as DiffEdit and the official code) (default: ${DEFAULT-VALUE}).")
+    String blend;
+
     @Option(names = "--threshold", defaultValue = "0.35", description = "λ of the paper's mask (default: ${DEFAULT-VALUE}).")
     double threshold;
 
@@ -76,7 +81,8 @@ final class EditPortraitCommand implements Runnable {
             CliSupport.checkOutput(maskOut);
         }
         PortraitEditRequest.Scales s = PortraitEditRequest.Scales.parse(scales);
-        MaskSettings m = new MaskSettings(MaskSettings.parseMode(mask), threshold, maskSeeds, 0.5);
+        MaskSettings m = new MaskSettings(MaskSettings.parseMode(mask), threshold, maskSeeds, 0.5,
+                MaskSettings.parseBlend(blend));
         PortraitModel pm = Models.store().portrait(model);
         RgbImage input = CliSupport.imageAt(image, pm.base().imageSize());
         PortraitEditRequest request = new PortraitEditRequest(input, target, s, steps, m, seed);

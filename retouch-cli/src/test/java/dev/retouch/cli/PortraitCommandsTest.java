@@ -86,8 +86,8 @@ class PortraitCommandsTest {
             methods.add(row.path("method").asText());
             assertEquals(2, row.path("n").asInt());
         }
-        assertEquals(List.of("input (no edit)", "ground truth", "portrait (paper settings)",
-                "portrait (official code's settings)", "portrait w/o mask"), methods);
+        assertEquals(List.of("input (no edit)", "ground truth", "portrait, paper (s 3/3/5, binary mask λ 0.35, Eq. 3 "
+                + "blend)", "portrait, code (s 3/2/4, soft mask, latent blend)", "portrait w/o mask (s 3/2/4)"), methods);
         JsonNode input = eval.json().path("results").get(0);
         JsonNode truth = eval.json().path("results").get(1);
         assertEquals(0.0, input.path("success").asDouble(), "the input is never closer to the truth than to itself");

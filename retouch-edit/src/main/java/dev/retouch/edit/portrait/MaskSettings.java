@@ -12,10 +12,25 @@ import dev.retouch.core.InvalidRequestException;
  *       {@code threshold} λ into a binary mask (paper: λ 0.2 costumes, 0.35 cartoon expressions); or</li>
  *   <li>{@link Mode#CODE}: the official code's soft mask, clipped at 3× its mean and divided by that, no blur.</li>
  * </ul>
- * The mask then blends the two predictions at every step (Eq. 3): target inside, source outside.
+ * The mask is applied at every step by one of two {@link Blend}s: the paper's Eq. 3 blends the target and source
+ * predictions; the latent blend (DiffEdit's, and what the official code's {@code rec_latents} do) replaces the
+ * sample outside the mask by the source latent noised to the step's level.
  */
-public record MaskSettings(Mode mode, double threshold, int seeds, double strength) {
+public record MaskSettings(Mode mode, double threshold, int seeds, double strength, Blend blend) {
     public enum Mode { OFF, PAPER, CODE }
+
+    /** How the mask is applied at each step. */
+    public enum Blend {
+        /** Eq. 3: ε̂ = ε̃(p_b) ⊙ M + ε̃(p_a) ⊙ (1 − M). */
+        PREDICTION,
+        /** z ← M ⊙ z + (1 − M) ⊙ noised(E(x_A), t_next) after each step (the source itself after the last). */
+        LATENT
+    }
+
+    /** The paper's prediction blend. */
+    public MaskSettings(Mode mode, double threshold, int seeds, double strength) {
+        this(mode, threshold, seeds, strength, Blend.PREDICTION);
+    }
 
     /** No mask: the target prediction everywhere (the w/o-mask ablation). */
     public static final MaskSettings OFF = new MaskSettings(Mode.OFF, 0.35, 10, 0.5);
@@ -25,8 +40,9 @@ public record MaskSettings(Mode mode, double threshold, int seeds, double streng
     public static final MaskSettings CODE = new MaskSettings(Mode.CODE, 0.35, 10, 0.5);
 
     public MaskSettings {
-        if (mode == null) {
-            throw new InvalidRequestException("give a mask mode: off, paper or code");
+        if (mode == null || blend == null) {
+            throw new InvalidRequestException("give a mask mode (off, paper or code) and a blend (prediction or "
+                    + "latent)");
         }
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new InvalidRequestException("the mask threshold must be in [0, 1], got " + threshold);
@@ -50,12 +66,26 @@ public record MaskSettings(Mode mode, double threshold, int seeds, double streng
     }
 
     public MaskSettings withThreshold(double t) {
-        return new MaskSettings(mode, t, seeds, strength);
+        return new MaskSettings(mode, t, seeds, strength, blend);
+    }
+
+    public MaskSettings withBlend(Blend b) {
+        return new MaskSettings(mode, threshold, seeds, strength, b);
+    }
+
+    /** prediction or latent. */
+    public static Blend parseBlend(String s) {
+        return switch (s) {
+            case "prediction" -> Blend.PREDICTION;
+            case "latent" -> Blend.LATENT;
+            default -> throw new InvalidRequestException("unknown mask blend '" + s + "': expected prediction or "
+                    + "latent");
+        };
     }
 
     @Override
     public String toString() {
         return mode == Mode.OFF ? "off" : mode.name().toLowerCase(java.util.Locale.ROOT) + (mode == Mode.PAPER
-                ? " λ" + threshold : "") + " ×" + seeds;
+                ? " λ" + threshold : "") + " ×" + seeds + (blend == Blend.LATENT ? ", latent blend" : "");
     }
 }

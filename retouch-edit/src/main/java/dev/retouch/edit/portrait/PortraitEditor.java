@@ -27,7 +27,8 @@ import java.util.List;
  * Paper 003's inference (§3.4 and supplementary §1.3): from noise, UniPC over {@code steps} steps, each prediction
  * the three-scale guidance of {@link PortraitEditRequest.Scales} under the target prompt p_b; with a mask, the
  * prediction is blended with the same guidance under the source prompt p_a outside the mask (Eq. 3):
- * ε̂ = ε̃(p_b) ⊙ M + ε̃(p_a) ⊙ (1 − M). All branches of a step run in one UNet pass (4, or 5 with a mask).
+ * ε̂ = ε̃(p_b) ⊙ M + ε̃(p_a) ⊙ (1 − M); or, with {@link MaskSettings.Blend#LATENT}, the sample outside the mask is
+ * replaced by the noised source after every step. All branches of a step run in one UNet pass (4, or 5 for Eq. 3).
  */
 public final class PortraitEditor implements Editor<PortraitEditRequest, PortraitEditResult> {
     private final PortraitModel model;
@@ -138,16 +139,25 @@ public final class PortraitEditor implements Editor<PortraitEditRequest, Portrai
             Generator gen = Tensors.generator(r.seed());
             Scheduler scheduler = UniPCMultistepScheduler.of(base.schedule(), r.steps());
             boolean masked = r.mask().mode() != MaskSettings.Mode.OFF;
+            // the starting noise first: every mask setting of one seed starts from the same noise
+            Tensor zT = Tensors.randn(gen, 1, base.model().latentChannels(), base.model().latentSize(),
+                    base.model().latentSize());
             Tensor m = masked ? mask(c, c.latent(), r, scheduler, gen) : null;
-            Denoiser d = masked
+            boolean latentBlend = masked && r.mask().blend() == MaskSettings.Blend.LATENT;
+            Denoiser d = masked && !latentBlend
                     ? (z, t) -> {
                         Tensor[] e = guided(c, r.scales(), z, t, true);
                         return e[0].mul(m).add(e[1].mul(m.neg().add(Tensors.s(1))));
                     }
                     : (z, t) -> guided(c, r.scales(), z, t, false)[0];
-            Tensor zT = Tensors.randn(gen, 1, base.model().latentChannels(), base.model().latentSize(),
-                    base.model().latentSize());
-            Tensor z0 = DenoiseLoop.run(d, scheduler, zT, gen, LoopHooks.progress(listener));
+            LoopHooks hooks = LoopHooks.progress(listener);
+            if (latentBlend) {
+                Tensor sourceNoise = Tensors.randn(gen, Tensors.shape(c.latent()));
+                Tensor outside = m.neg().add(Tensors.s(1));
+                hooks = new LoopHooks(null, (z, tNext) -> z.mul(m).add((tNext < 0 ? c.latent()
+                        : base.schedule().addNoise(c.latent(), sourceNoise, tNext)).mul(outside)), listener);
+            }
+            Tensor z0 = DenoiseLoop.run(d, scheduler, zT, gen, hooks);
             RgbImage out = ImageTensors.fromTensor(base.decode(z0));
             Mask full = m == null ? null : ImageTensors.maskFromTensor(torch.upsample_nearest2d(m,
                     new long[]{input.height(), input.width()}));

@@ -164,6 +164,32 @@ class PortraitModelTest {
     }
 
     @Test
+    void theLatentBlendKeepsTheSourceOutsideTheMask() {
+        PortraitEditor editor = new PortraitEditor(model);
+        RgbImage in = image(13);
+        // threshold 1: after the blur no latent cell reaches the maximum, so the mask is empty and the result is
+        // the source latent decoded (the blend's last step puts the source itself outside the mask)
+        MaskSettings empty = MaskSettings.PAPER.withThreshold(1.0).withBlend(MaskSettings.Blend.LATENT);
+        PortraitEditResult r = editor.edit(new PortraitEditRequest(in, "woman", PortraitEditRequest.Scales.PAPER, 4,
+                empty, 1));
+        for (float v : r.mask().values()) {
+            assertEquals(0f, v);
+        }
+        Tensor expected;
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            expected = base.decode(base.encode(ImageTensors.toTensor(in)));
+        }
+        assertTrue(diff(ImageTensors.toTensor(r.image()), expected) < 1e-5, "the autoencoder's reconstruction");
+        PortraitEditResult all = editor.edit(new PortraitEditRequest(in, "woman", PortraitEditRequest.Scales.PAPER, 4,
+                MaskSettings.PAPER.withThreshold(0).withBlend(MaskSettings.Blend.LATENT), 1));
+        PortraitEditResult none = editor.edit(new PortraitEditRequest(in, "woman", PortraitEditRequest.Scales.PAPER, 4,
+                MaskSettings.OFF, 1));
+        assertTrue(diff(ImageTensors.toTensor(all.image()), ImageTensors.toTensor(none.image())) < 1e-5,
+                "a full mask edits as no mask does");
+        assertThrows(InvalidRequestException.class, () -> MaskSettings.parseBlend("alpha"));
+    }
+
+    @Test
     void aSavedModelLoadsWithItsBaseAndRefusesAnotherBase() {
         Path ldm = TinyLatentDiffusion.save(base, tmp);
         Path dir = tmp.resolve("portrait");
