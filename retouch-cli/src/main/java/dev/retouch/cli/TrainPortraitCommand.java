@@ -155,7 +155,7 @@ final class TrainPortraitCommand implements Runnable {
                 adapter appended to the text tokens. Trained on %d generated pairs of %s, target prompts %s, source
                 prompt "%s"; 5 %% reconstruction samples, 20 %% condition dropout. Weights: EMA, fp16.
 
-                """, c.task(), c.variant().id(), c.base(), c.unet().inChannels(), c.imageTokens(), pairCount, pairs,
+                """, c.task(), c.variant().id(), base, c.unet().inChannels(), c.imageTokens(), pairCount, pairs,
                 c.targets(), c.sourcePrompt())
                 + TrainingCard.command(String.format(Locale.ROOT, "bin/retouch train portrait --pairs %s --base %s "
                         + "--variant %s --steps %d --batch %d --lr %s --warmup %d --seed %d --checkpoint-every %d --out %s",
