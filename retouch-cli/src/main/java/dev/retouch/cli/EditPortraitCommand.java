@@ -26,8 +26,10 @@ import java.util.Map;
         footer = {"", "Examples:", "  bin/retouch edit portrait --model portrait-man-woman --image man.png --target woman --out woman.png",
                 "  bin/retouch edit portrait --model portrait-expression --image 1f610.png --target \"smiling face\" "
                         + "--mask-out mask.png --seed 3 --out smiling.png",
-                "  bin/retouch edit portrait --model portrait-man-woman --image man.png --target woman --scales code "
-                        + "--mask code --out woman.png   # the official code's settings"})
+                "  bin/retouch edit portrait --model portrait-man-woman --image man.png --target woman --scales paper "
+                        + "--mask paper --out woman.png   # the paper's settings",
+                "  bin/retouch edit portrait --model portrait-expression --image 1f610.png --target \"angry face\" "
+                        + "--mask off --out angry.png   # no mask: a stronger, less faithful edit"})
 final class EditPortraitCommand implements Runnable {
     @Mixin
     Common common;
@@ -42,17 +44,18 @@ final class EditPortraitCommand implements Runnable {
             + "(e.g. woman, man, \"smiling face\").")
     String target;
 
-    @Option(names = "--scales", defaultValue = "paper", description = "Guidance scales image,spatial,text: paper "
-            + "(3,3,5), code (3,2,4) or three numbers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scales", defaultValue = "code", description = "Guidance scales image,spatial,text: paper "
+            + "(3,3,5), code (3,2,4: the official code's) or three numbers (default: ${DEFAULT-VALUE}).")
     String scales;
 
-    @Option(names = "--mask", defaultValue = "paper", description = "Editing mask: paper (binary, threshold "
-            + "--threshold), code (soft) or off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mask", defaultValue = "code", description = "Editing mask: code (the official code's soft "
+            + "mask), paper (binary, threshold --threshold) or off (default: ${DEFAULT-VALUE}; the paper's broke the "
+            + "images on our models, see docs/EVALUATION.md).")
     String mask;
 
-    @Option(names = "--blend", defaultValue = "prediction", description = "How the mask is applied: prediction "
-            + "(the paper's Eq. 3: target prediction inside, source-prompt prediction outside) or latent (the noised "
-            + "source outside after every step, as DiffEdit and the official code) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--blend", description = "How the mask is applied: prediction (the paper's Eq. 3: target "
+            + "prediction inside, source-prompt prediction outside) or latent (the noised source outside after every "
+            + "step, as DiffEdit and the official code) (default: latent for --mask code, prediction for paper).")
     String blend;
 
     @Option(names = "--threshold", defaultValue = "0.35", description = "λ of the paper's mask (default: ${DEFAULT-VALUE}).")
@@ -81,8 +84,7 @@ final class EditPortraitCommand implements Runnable {
             CliSupport.checkOutput(maskOut);
         }
         PortraitEditRequest.Scales s = PortraitEditRequest.Scales.parse(scales);
-        MaskSettings m = new MaskSettings(MaskSettings.parseMode(mask), threshold, maskSeeds, 0.5,
-                MaskSettings.parseBlend(blend));
+        MaskSettings m = MaskSettings.of(MaskSettings.parseMode(mask), threshold, maskSeeds, blend);
         PortraitModel pm = Models.store().portrait(model);
         RgbImage input = CliSupport.imageAt(image, pm.base().imageSize());
         PortraitEditRequest request = new PortraitEditRequest(input, target, s, steps, m, seed);

@@ -245,11 +245,11 @@ final class JobRequests {
         String target = f.text("target", pm.config().targets().get(0));
         dev.retouch.edit.portrait.PortraitEditRequest r = build(() -> new dev.retouch.edit.portrait.PortraitEditRequest(
                 dev.retouch.core.image.Resize.square(image, pm.base().imageSize()), target,
-                dev.retouch.edit.portrait.PortraitEditRequest.Scales.parse(f.text("scales", "paper")),
+                dev.retouch.edit.portrait.PortraitEditRequest.Scales.parse(f.text("scales", "code")),
                 f.integer("steps", dev.retouch.edit.portrait.PortraitEditRequest.DEFAULT_STEPS, 1, 1000),
-                new dev.retouch.edit.portrait.MaskSettings(dev.retouch.edit.portrait.MaskSettings.parseMode(
-                        f.text("mask", "paper")), f.number("threshold", 0.35, 0, 1), f.integer("maskseeds", 10, 1, 64),
-                        0.5), f.seed()));
+                dev.retouch.edit.portrait.MaskSettings.of(dev.retouch.edit.portrait.MaskSettings.parseMode(
+                        f.text("mask", "code")), f.number("threshold", 0.35, 0, 1), f.integer("maskseeds", 10, 1, 64),
+                        f.text("blend", null)), f.seed()));
         if (!pm.config().targets().contains(target)) {
             throw new InvalidRequestException("target: '" + target + "' is not one of this model's targets "
                     + pm.config().targets());

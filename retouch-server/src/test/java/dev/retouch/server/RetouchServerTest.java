@@ -179,9 +179,9 @@ class RetouchServerTest {
         var want = new dev.retouch.edit.portrait.PortraitEditor(store.portrait("portrait-man-woman")).edit(
                 new dev.retouch.edit.portrait.PortraitEditRequest(dev.retouch.core.image.Resize.square(
                         Images.decode(face, "face", 1 << 24), 64), "woman",
-                        dev.retouch.edit.portrait.PortraitEditRequest.Scales.PAPER, 5,
-                        new dev.retouch.edit.portrait.MaskSettings(dev.retouch.edit.portrait.MaskSettings.Mode.PAPER,
-                                0.35, 2, 0.5), 3));
+                        dev.retouch.edit.portrait.PortraitEditRequest.Scales.CODE, 5,
+                        new dev.retouch.edit.portrait.MaskSettings(dev.retouch.edit.portrait.MaskSettings.Mode.CODE,
+                                0.35, 2, 0.5, dev.retouch.edit.portrait.MaskSettings.Blend.LATENT), 3));
         assertArrayEquals(want.image().chw(), img.chw(), 0.0025f); // the PNG's 8-bit rounding
         Files.delete(f);
         Reply cat = submit("{\"method\":\"portrait\",\"model\":\"portrait-man-woman\",\"target\":\"cat\"}");

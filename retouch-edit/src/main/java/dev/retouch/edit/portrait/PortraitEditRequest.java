@@ -76,9 +76,13 @@ public record PortraitEditRequest(RgbImage image, String target, Scales scales, 
         }
     }
 
-    /** The paper's settings: its scales, 20 steps, its mask with threshold {@code lambda}. */
+    /**
+     * The defaults: the official code's scales and mask ({@link Scales#CODE}, {@link MaskSettings#CODE}), UniPC 20
+     * steps. (The paper's own settings, {@link Scales#PAPER} with {@link MaskSettings#PAPER}, broke the images on
+     * our models: docs/EVALUATION.md, portrait.)
+     */
     public static PortraitEditRequest of(RgbImage image, String target, long seed) {
-        return new PortraitEditRequest(image, target, Scales.PAPER, DEFAULT_STEPS, MaskSettings.PAPER, seed);
+        return new PortraitEditRequest(image, target, Scales.CODE, DEFAULT_STEPS, MaskSettings.CODE, seed);
     }
 
     @Override

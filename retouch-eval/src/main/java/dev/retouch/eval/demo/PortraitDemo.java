@@ -50,8 +50,8 @@ final class PortraitDemo implements DemoSection {
             PortraitEditor editor = new PortraitEditor(model);
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("model", "models/" + e.name());
-            params.put("scales", PortraitEditRequest.Scales.PAPER.toString());
-            params.put("mask", MaskSettings.PAPER.toString());
+            params.put("scales", PortraitEditRequest.Scales.CODE.toString());
+            params.put("mask", MaskSettings.CODE.toString());
             params.put("steps", PortraitEditRequest.DEFAULT_STEPS);
             params.put("seed", seed);
             List<List<Object>> rows = new ArrayList<>();
@@ -62,7 +62,7 @@ final class PortraitDemo implements DemoSection {
                 for (String[] pair : quick ? MAN_WOMAN.subList(0, 1) : MAN_WOMAN) {
                     RgbImage man = resource(pair[0]);
                     PortraitEditResult r = editor.edit(new PortraitEditRequest(man, "woman",
-                            PortraitEditRequest.Scales.PAPER, PortraitEditRequest.DEFAULT_STEPS, MaskSettings.PAPER,
+                            PortraitEditRequest.Scales.CODE, PortraitEditRequest.DEFAULT_STEPS, MaskSettings.CODE,
                             seed));
                     report.images(List.of(man, r.image(), maskImage(r.mask()), resource(pair[1])),
                             List.of(pair[0], "\"woman\"", "mask", "real woman"), 3);
@@ -70,7 +70,8 @@ final class PortraitDemo implements DemoSection {
                 }
             } else {
                 report.section(title() + ": " + e.name(), "Trained on generated pairs only; inputs are test-split "
-                        + "faces. One column per target prompt.");
+                        + "faces. One column per target prompt; first with the mask (faithful, often faint), then "
+                        + "without (stronger edits that redraw the face).");
                 report.params(params);
                 List<String> targets = quick ? model.config().targets().subList(0, 1) : model.config().targets();
                 for (int i = 0; i < inputs.size(); i++) {
@@ -78,17 +79,19 @@ final class PortraitDemo implements DemoSection {
                         continue;
                     }
                     RgbImage face = ctx.imageAt(inputs.get(i), model.base().imageSize());
-                    List<RgbImage> row = new ArrayList<>(List.of(face));
-                    List<String> caps = new ArrayList<>(List.of(DemoInputs.NAMES.get(i)));
-                    for (String t : targets) {
-                        PortraitEditResult r = editor.edit(new PortraitEditRequest(face, t,
-                                PortraitEditRequest.Scales.PAPER, PortraitEditRequest.DEFAULT_STEPS,
-                                MaskSettings.PAPER, seed));
-                        row.add(r.image());
-                        caps.add("\"" + t + "\"");
-                        rows.add(List.of(DemoInputs.NAMES.get(i), t, r.seconds()));
+                    for (MaskSettings mask : List.of(MaskSettings.CODE, MaskSettings.OFF)) {
+                        List<RgbImage> row = new ArrayList<>(List.of(face));
+                        List<String> caps = new ArrayList<>(List.of(DemoInputs.NAMES.get(i)));
+                        for (String t : targets) {
+                            PortraitEditResult r = editor.edit(new PortraitEditRequest(face, t,
+                                    PortraitEditRequest.Scales.CODE, PortraitEditRequest.DEFAULT_STEPS, mask, seed));
+                            row.add(r.image());
+                            caps.add("\"" + t + "\"" + (mask == MaskSettings.OFF ? ", no mask" : ""));
+                            rows.add(List.of(DemoInputs.NAMES.get(i), t + (mask == MaskSettings.OFF ? " (no mask)" : ""),
+                                    r.seconds()));
+                        }
+                        report.images(row, caps, 3);
                     }
-                    report.images(row, caps, 3);
                     if (quick) {
                         break;
                     }

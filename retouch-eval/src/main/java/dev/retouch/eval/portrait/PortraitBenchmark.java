@@ -57,7 +57,7 @@ import java.util.function.Function;
 public final class PortraitBenchmark {
     /** One evaluation case. */
     public record Case(String id, PortraitTask.Direction direction, RgbImage source, RgbImage truth,
-                       String sourceCaption, String targetCaption, String targetSubcategory) {
+                       String sourceCaption, String targetCaption, String targetSubcategory, boolean truthSeen) {
     }
 
     /** One method's scores. */
@@ -76,12 +76,20 @@ public final class PortraitBenchmark {
         }
     }
 
-    public record Result(String task, int cases, List<Row> rows) {
+    /**
+     * @param unseenRows man-woman: the same scores on the cases whose ground-truth image is not in the train split
+     *                   (the base model never saw it, so a baseline given its full caption cannot recall it)
+     */
+    public record Result(String task, int cases, List<Row> rows, int unseenCases, List<Row> unseenRows) {
         public Map<String, Object> fields() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("task", task);
             f.put("cases", cases);
             f.put("results", rows.stream().map(Row::fields).toList());
+            if (!unseenRows.isEmpty()) {
+                f.put("truth_unseen_cases", unseenCases);
+                f.put("truth_unseen_results", unseenRows.stream().map(Row::fields).toList());
+            }
             return f;
         }
 
@@ -96,7 +104,7 @@ public final class PortraitBenchmark {
     public static final String OURS_CODE = "portrait, code (s 3/2/4, soft mask, latent blend)";
     public static final String NO_MASK = "portrait w/o mask (s 3/2/4)";
     /** The official code's settings: its scales, its soft mask, the noised source outside the mask. */
-    static final MaskSettings CODE_MASK = MaskSettings.CODE.withBlend(MaskSettings.Blend.LATENT);
+    static final MaskSettings CODE_MASK = MaskSettings.CODE;
     public static final String SDEDIT_05 = "SDEdit 0.5";
     public static final String SDEDIT_08 = "SDEdit 0.8";
     public static final String DIFFEDIT = "DiffEdit";
@@ -113,7 +121,7 @@ public final class PortraitBenchmark {
         for (PortraitTask.RealPair p : spread(pairs, limit)) {
             out.add(new Case(p.source().image().replace(".png", "") + "→" + p.target().image().replace(".png", ""),
                     p.direction(), data.rgbImage(p.source()), data.rgbImage(p.target()), p.source().caption(),
-                    p.target().caption(), p.target().base().subcategory()));
+                    p.target().caption(), p.target().base().subcategory(), p.target().split() == Split.TRAIN));
         }
         return out;
     }
@@ -129,7 +137,7 @@ public final class PortraitBenchmark {
             for (PortraitTask.Direction d : task.directions()) {
                 EmojiImage target = PortraitTask.expressionTarget(data, d);
                 all.add(new Case(f.image().replace(".png", "") + "→" + d.name(), d, data.rgbImage(f), null,
-                        f.caption(), target.caption(), target.base().subcategory()));
+                        f.caption(), target.caption(), target.base().subcategory(), false));
             }
         }
         return spread(all, limit);
@@ -195,7 +203,19 @@ public final class PortraitBenchmark {
                     c.targetCaption(), c.sourceCaption()).withSeed(seed)).image());
         }
         List<Row> rows = score(judge, cases, results, seconds, manWoman);
-        Result r = new Result(task, cases.size(), rows);
+        List<Integer> unseen = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            if (manWoman && !cases.get(i).truthSeen()) {
+                unseen.add(i);
+            }
+        }
+        List<Row> unseenRows = List.of();
+        if (unseen.size() >= 2) {
+            Map<String, List<RgbImage>> sub = new LinkedHashMap<>();
+            results.forEach((k, v) -> sub.put(k, unseen.stream().map(v::get).toList()));
+            unseenRows = score(judge, unseen.stream().map(cases::get).toList(), sub, seconds, true);
+        }
+        Result r = new Result(task, cases.size(), rows, unseen.size(), unseenRows);
         report(out, pm, r, cases, results, manWoman);
         return r;
     }
@@ -284,6 +304,16 @@ public final class PortraitBenchmark {
                 + "= the judge's top-1 is the target emoji's subcategory.") + " All by the evaluation-only judge.");
         html.table(List.of("method", manWoman ? "SSIM outside the truth's region" : "SSIM to source",
                 "judge distance to truth", "judge-FD", "success", "seconds per edit"), table);
+        if (!r.unseenRows().isEmpty()) {
+            List<List<Object>> t2 = new ArrayList<>();
+            r.unseenRows().forEach(row -> t2.add(List.of(row.method(), row.ssim(), row.featureDistance(), row.fd(),
+                    row.success())));
+            html.section("Cases whose truth the base model never saw", r.unseenCases() + " of the " + cases.size()
+                    + " cases: the woman (or man) image is not in the train split, so SDEdit and DiffEdit, given its "
+                    + "full caption, cannot recall it from training.");
+            html.table(List.of("method", "SSIM outside the truth's region", "judge distance to truth", "judge-FD",
+                    "success"), t2);
+        }
         html.section("Cases", "Columns: " + String.join(", ", results.keySet()) + ".");
         List<RgbImage> grid = new ArrayList<>();
         List<String> caps = new ArrayList<>();
