@@ -192,7 +192,22 @@ class DemoTest {
             assertEquals(edits, shown, html);
             rectImages = 3 + 2 * shown;
         }
-        assertEquals(4 + 6 + 8 + pixel + images(vae) + latent + few + sineImages + rectImages, srcs.size(),
+        // portrait: man → woman on one bundled man (input, edit, mask, the real woman); one expression target on one
+        // face with and without the mask (input and edit each)
+        int portraitImages = 0;
+        for (var e : sections.entrySet()) {
+            if (e.getKey().equals("portrait (paper 003): portrait-man-woman")) {
+                assertEquals(4, images(e.getValue()), e.getKey());
+                portraitImages += 4;
+            } else if (e.getKey().equals("portrait (paper 003): portrait-expression")) {
+                assertEquals(4, images(e.getValue()), e.getKey());
+                portraitImages += 4;
+            }
+        }
+        assertEquals((Files.isDirectory(home.resolve("models/portrait-man-woman")) ? 4 : 0)
+                + (Files.isDirectory(home.resolve("models/portrait-expression")) ? 4 : 0), portraitImages, html);
+        assertEquals(4 + 6 + 8 + pixel + images(vae) + latent + few + sineImages + rectImages + portraitImages,
+                srcs.size(),
                 "images in the report: " + srcs);
         assertEquals(srcs.size(), srcs.stream().distinct().count(), "an image file is referenced twice");
         for (String src : srcs) {
