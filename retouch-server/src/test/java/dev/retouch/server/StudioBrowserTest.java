@@ -90,9 +90,13 @@ class StudioBrowserTest {
 
     /** Clicks Run and waits for the result image to render; returns its natural width. */
     private static long runAndWaitForResult() {
+        // the previous result stays shown until the new job's submission clears it: wait for a new picture, not
+        // the old one (a race that once read the cleared image's width 0)
+        String previous = (String) js("return document.getElementById('after').getAttribute('src') || '';");
         browser.findElement(By.id("run")).click();
         waiting(180).until(d -> Boolean.TRUE.equals(js("const a = document.getElementById('after');"
-                + " return !!a.getAttribute('src') && a.complete && a.naturalWidth > 0;")));
+                + " const s = a.getAttribute('src');"
+                + " return !!s && s !== arguments[0] && a.complete && a.naturalWidth > 0;", previous)));
         return (Long) js("return document.getElementById('after').naturalWidth;");
     }
 
