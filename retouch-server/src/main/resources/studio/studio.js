@@ -10,7 +10,7 @@ const METHODS = {
   portrait: { help: 'portrait (paper 003): a model trained on generated pairs edits man ↔ woman (or an expression) '
     + 'and keeps the rest with a mask it computes itself.', image: true,
     fields: [['model', 'text', 'portrait-man-woman'], ['target', 'text', 'woman'], ['scales', 'text', 'code'],
-      ['mask', 'text', 'code'], ['steps', 'int', 20], ['seed', 'int', 0]] },
+      ['mask', 'text', ''], ['steps', 'int', 20], ['seed', 'int', 0]] },
   pixel: { help: 'pixelguide: paint the segmentation; the face follows the map inside the changed region.', image: true,
     fields: [['seed', 'int', 0], ['t0', 'int', ''], ['scale', 'number', '']] },
   sdedit: { help: 'SDEdit baseline: noise the input to a strength and denoise it with the pixel model.', image: true,

@@ -25,11 +25,11 @@ import java.util.Map;
                 + "model's size.",
         footer = {"", "Examples:", "  bin/retouch edit portrait --model portrait-man-woman --image man.png --target woman --out woman.png",
                 "  bin/retouch edit portrait --model portrait-expression --image 1f610.png --target \"smiling face\" "
-                        + "--mask-out mask.png --seed 3 --out smiling.png",
+                        + "--seed 3 --out smiling.png",
                 "  bin/retouch edit portrait --model portrait-man-woman --image man.png --target woman --scales paper "
                         + "--mask paper --out woman.png   # the paper's settings",
                 "  bin/retouch edit portrait --model portrait-expression --image 1f610.png --target \"angry face\" "
-                        + "--mask off --out angry.png   # no mask: a stronger, less faithful edit"})
+                        + "--mask code --out angry.png   # with the mask: faithful, often faint"})
 final class EditPortraitCommand implements Runnable {
     @Mixin
     Common common;
@@ -48,9 +48,9 @@ final class EditPortraitCommand implements Runnable {
             + "(3,3,5), code (3,2,4: the official code's) or three numbers (default: ${DEFAULT-VALUE}).")
     String scales;
 
-    @Option(names = "--mask", defaultValue = "code", description = "Editing mask: code (the official code's soft "
-            + "mask), paper (binary, threshold --threshold) or off (default: ${DEFAULT-VALUE}; the paper's broke the "
-            + "images on our models, see docs/EVALUATION.md).")
+    @Option(names = "--mask", description = "Editing mask: code (the official code's soft mask), paper (binary, "
+            + "threshold --threshold) or off (default: code for man-woman models, off for expression models, as "
+            + "measured in docs/EVALUATION.md; the paper's broke the images on our models).")
     String mask;
 
     @Option(names = "--blend", description = "How the mask is applied: prediction (the paper's Eq. 3: target "
@@ -84,8 +84,10 @@ final class EditPortraitCommand implements Runnable {
             CliSupport.checkOutput(maskOut);
         }
         PortraitEditRequest.Scales s = PortraitEditRequest.Scales.parse(scales);
-        MaskSettings m = MaskSettings.of(MaskSettings.parseMode(mask), threshold, maskSeeds, blend);
+        MaskSettings.Mode mode = mask == null ? null : MaskSettings.parseMode(mask);
         PortraitModel pm = Models.store().portrait(model);
+        MaskSettings m = MaskSettings.of(mode != null ? mode : MaskSettings.defaultMode(pm.config().task()), threshold,
+                maskSeeds, blend);
         RgbImage input = CliSupport.imageAt(image, pm.base().imageSize());
         PortraitEditRequest request = new PortraitEditRequest(input, target, s, steps, m, seed);
         PortraitEditResult result = new PortraitEditor(pm).edit(request, Progress.stderr("edit portrait", steps));
@@ -96,6 +98,8 @@ final class EditPortraitCommand implements Runnable {
         CliSupport.writePng(out, result.image(), "edit portrait", params);
         if (maskOut != null && result.mask() != null) {
             Images.writeMaskPng(maskOut, result.mask());
+        } else if (maskOut != null) {
+            CliSupport.warn("no mask was used (--mask off), so " + maskOut + " was not written");
         }
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());

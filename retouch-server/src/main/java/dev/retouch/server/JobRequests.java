@@ -247,8 +247,9 @@ final class JobRequests {
                 dev.retouch.core.image.Resize.square(image, pm.base().imageSize()), target,
                 dev.retouch.edit.portrait.PortraitEditRequest.Scales.parse(f.text("scales", "code")),
                 f.integer("steps", dev.retouch.edit.portrait.PortraitEditRequest.DEFAULT_STEPS, 1, 1000),
-                dev.retouch.edit.portrait.MaskSettings.of(dev.retouch.edit.portrait.MaskSettings.parseMode(
-                        f.text("mask", "code")), f.number("threshold", 0.35, 0, 1), f.integer("maskseeds", 10, 1, 64),
+                dev.retouch.edit.portrait.MaskSettings.of(f.has("mask") ? dev.retouch.edit.portrait.MaskSettings
+                        .parseMode(f.text("mask", null)) : dev.retouch.edit.portrait.MaskSettings.defaultMode(
+                        pm.config().task()), f.number("threshold", 0.35, 0, 1), f.integer("maskseeds", 10, 1, 64),
                         f.text("blend", null)), f.seed()));
         if (!pm.config().targets().contains(target)) {
             throw new InvalidRequestException("target: '" + target + "' is not one of this model's targets "

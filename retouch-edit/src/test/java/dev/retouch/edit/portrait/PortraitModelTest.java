@@ -161,6 +161,10 @@ class PortraitModelTest {
         assertThrows(InvalidRequestException.class, () -> PortraitEditRequest.Scales.parse("3,3"));
         assertEquals(new PortraitEditRequest.Scales(1, 2, 3), PortraitEditRequest.Scales.parse("1, 2,3"));
         assertThrows(InvalidRequestException.class, () -> MaskSettings.parseMode("soft"));
+        assertEquals(MaskSettings.Mode.OFF, MaskSettings.defaultMode("expression"));
+        assertEquals(MaskSettings.Mode.CODE, MaskSettings.defaultMode("man-woman"));
+        assertEquals(MaskSettings.Blend.LATENT, MaskSettings.of(MaskSettings.Mode.CODE, 0.35, 10, null).blend());
+        assertEquals(MaskSettings.Blend.PREDICTION, MaskSettings.of(MaskSettings.Mode.PAPER, 0.35, 10, null).blend());
     }
 
     @Test
