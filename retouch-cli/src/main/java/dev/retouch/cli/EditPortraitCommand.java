@@ -99,7 +99,8 @@ final class EditPortraitCommand implements Runnable {
         if (maskOut != null && result.mask() != null) {
             Images.writeMaskPng(maskOut, result.mask());
         } else if (maskOut != null) {
-            CliSupport.warn("no mask was used (--mask off), so " + maskOut + " was not written");
+            CliSupport.warn("no mask was used (--mask off, the default of expression models), so " + maskOut
+                    + " was not written");
         }
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", out.toString());
