@@ -66,7 +66,15 @@ class EditorContractTest {
                         4, SamplerKind.DDIM, seed, false), l).image()),
                 new Case("sine fine-tuned only", l -> e.sine.edit(new SineEditRequest(e.sine.request("sun").sine(), 4,
                         SamplerKind.DDIM, seed, true), l).image()),
-                new Case("fewshot", l -> e.fewshot.edit(FewshotRequest.of(large).withSeed(seed), l).image()));
+                new Case("fewshot", l -> e.fewshot.edit(FewshotRequest.of(large).withSeed(seed), l).image()),
+                new Case("portrait (code mask, latent blend)", l -> e.portrait.edit(
+                        new dev.retouch.edit.portrait.PortraitEditRequest(large, "woman",
+                                dev.retouch.edit.portrait.PortraitEditRequest.Scales.CODE, 4,
+                                dev.retouch.edit.portrait.MaskSettings.CODE, seed), l).image()),
+                new Case("portrait (paper mask, Eq. 3)", l -> e.portrait.edit(
+                        new dev.retouch.edit.portrait.PortraitEditRequest(large, "man",
+                                dev.retouch.edit.portrait.PortraitEditRequest.Scales.PAPER, 4,
+                                dev.retouch.edit.portrait.MaskSettings.PAPER, seed), l).image()));
     }
 
     private record Case(String name, Run run) {

@@ -45,6 +45,7 @@ final class TinyEditors {
     final DiffEditEditor diffedit;
     final SineEditor sine;
     final FewshotEditor fewshot;
+    final dev.retouch.edit.portrait.PortraitEditor portrait;
 
     TinyEditors() {
         PixelDiffusionModel pixel = PixelDiffusionModel.create(DdpmConfig.of(UNet2DConfig.tiny(),
@@ -57,6 +58,7 @@ final class TinyEditors {
         generate = new TextToImageEditor(ld);
         diffedit = new DiffEditEditor(ld);
         sine = new SineEditor(ld, sineModel(ld));
+        portrait = new dev.retouch.edit.portrait.PortraitEditor(portraitModel(ld));
         Effect effect = Effect.create(EffectConfig.tiny(EffectVariant.NN, 2), FewshotFixtures.disks(4, 16, 5), 1);
         try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             int k = 0;
@@ -66,6 +68,25 @@ final class TinyEditors {
         }
         effect.network().eval();
         fewshot = new FewshotEditor(effect);
+    }
+
+    /** A portrait model on the tiny latent model, moved off its zero-initialised start so every condition acts. */
+    private static dev.retouch.edit.portrait.PortraitModel portraitModel(LatentDiffusion ld) {
+        int tokens = dev.retouch.edit.portrait.PortraitModel.clipTokens(ld);
+        var mcdm = dev.retouch.edit.portrait.Mcdm.create(ld.unet(), ld.unet().config(), ld.model().latentSize(), tokens,
+                Tensors.generator(6));
+        try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            int k = 0;
+            for (Tensor p : mcdm.parameters()) {
+                p.add_(Tensors.randn(Tensors.generator(100 + k++), Tensors.shape(p)).mul(Tensors.s(0.05)));
+            }
+        }
+        mcdm.eval();
+        var config = new dev.retouch.edit.portrait.PortraitConfig(dev.retouch.edit.portrait.PortraitConfig.TYPE,
+                dev.retouch.edit.portrait.PortraitConfig.FORMAT_VERSION, "../ldm", "man-woman", "person",
+                List.of("woman", "man"), mcdm.unet().config(), tokens,
+                dev.retouch.edit.portrait.PortraitConfig.Variant.FULL, 0);
+        return new dev.retouch.edit.portrait.PortraitModel(config, mcdm, ld);
     }
 
     /** Classifiers trained for a few steps on maps whose top half is face and bottom half mouth. */

@@ -133,10 +133,10 @@ public final class PortraitEditor implements Editor<PortraitEditRequest, Portrai
         long start = System.nanoTime();
         LatentDiffusion base = model.base();
         RgbImage input = Resize.square(r.image(), base.imageSize());
+        Generator gen = Tensors.generator(r.seed()); // owned here (kept), released below
         try (PointerScope ignored = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor x = ImageTensors.toTensor(input);
             Conditions c = conditions(x, r.target());
-            Generator gen = Tensors.generator(r.seed());
             Scheduler scheduler = UniPCMultistepScheduler.of(base.schedule(), r.steps());
             boolean masked = r.mask().mode() != MaskSettings.Mode.OFF;
             // the starting noise first: every mask setting of one seed starts from the same noise
@@ -162,6 +162,8 @@ public final class PortraitEditor implements Editor<PortraitEditRequest, Portrai
             Mask full = m == null ? null : ImageTensors.maskFromTensor(torch.upsample_nearest2d(m,
                     new long[]{input.height(), input.width()}));
             return new PortraitEditResult(out, input, full, (System.nanoTime() - start) / 1e9);
+        } finally {
+            Tensors.release(gen);
         }
     }
 }
