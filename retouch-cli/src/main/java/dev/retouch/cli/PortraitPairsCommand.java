@@ -159,7 +159,7 @@ final class PortraitPairsCommand implements Runnable {
         res.put("generated", pairs.size());
         res.put("kept", kept.size());
         res.put("dropped", pairs.size() - kept.size());
-        res.put("similarity_median", median(sim));
+        res.put("similarity_median", dev.retouch.eval.reconstruction.ReconstructionBenchmark.median(sim));
         res.put("seconds", CliSupport.seconds(start));
         CliSupport.print(common, res);
     }
@@ -248,12 +248,6 @@ final class PortraitPairsCommand implements Runnable {
             }
         }
         return out;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length == 0 ? Double.NaN : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static void deleteTree(Path dir) {

@@ -64,25 +64,41 @@ public final class PortraitEditor implements Editor<PortraitEditRequest, Portrai
     }
 
     /**
-     * The guided prediction at (z, t): (B, C, h, w) for the target prompt, and — when {@code withSource} — the same
-     * for the source prompt, as {target, source}. Branches: (∅,∅,∅), (I,∅,∅), (I,S,∅), (I,S,p_b)[, (I,S,p_a)].
+     * The conditions of the n UNet branches for a batch of b samples, concatenated on the batch: (∅,∅,∅), (I,∅,∅),
+     * (I,S,∅), (I,S,p_b)[, (I,S,p_a) when {@code withSource}]. Constant over a run: built once, not per step.
      */
-    Tensor[] guided(Conditions c, PortraitEditRequest.Scales s, Tensor z, int t, boolean withSource) {
-        long b = z.size(0);
+    record Branches(int n, long b, Tensor spatial, Tensor image, Tensor text) {
+    }
+
+    static Branches branches(Conditions c, long b, boolean withSource) {
         int n = withSource ? 5 : 4;
         Tensor zeroS = PortraitModel.none(c.spatial());
         Tensor zeroI = PortraitModel.none(c.image());
-        Tensor spatial = branches(n, b, zeroS, zeroS, c.spatial(), c.spatial(), c.spatial());
-        Tensor image = branches(n, b, zeroI, c.image(), c.image(), c.image(), c.image());
-        Tensor text = branches(n, b, c.empty(), c.empty(), c.empty(), c.target(), c.source());
-        Tensor out = model.mcdm().forward(z.repeat(n, 1, 1, 1), PixelPipelines.timestepTensor(t, n * b), spatial, text,
-                image);
+        return new Branches(n, b, branches(n, b, zeroS, zeroS, c.spatial(), c.spatial(), c.spatial()),
+                branches(n, b, zeroI, c.image(), c.image(), c.image(), c.image()),
+                branches(n, b, c.empty(), c.empty(), c.empty(), c.target(), c.source()));
+    }
+
+    /**
+     * The guided prediction at (z, t): (B, C, h, w) for the target prompt, and — when {@code withSource} — the same
+     * for the source prompt, as {target, source}.
+     */
+    Tensor[] guided(Conditions c, PortraitEditRequest.Scales s, Tensor z, int t, boolean withSource) {
+        return guided(branches(c, z.size(0), withSource), s, z, t);
+    }
+
+    /** {@link #guided(Conditions, PortraitEditRequest.Scales, Tensor, int, boolean)} with the branches built. */
+    Tensor[] guided(Branches br, PortraitEditRequest.Scales s, Tensor z, int t) {
+        long b = br.b();
+        int n = br.n();
+        Tensor out = model.mcdm().forward(z.repeat(n, 1, 1, 1), PixelPipelines.timestepTensor(t, n * b), br.spatial(),
+                br.text(), br.image());
         Tensor e0 = out.narrow(0, 0, b);
         Tensor e1 = out.narrow(0, b, b);
         Tensor e2 = out.narrow(0, 2 * b, b);
         Tensor common = e0.add(e1.sub(e0).mul(Tensors.s(s.image()))).add(e2.sub(e1).mul(Tensors.s(s.spatial())));
         Tensor target = common.add(out.narrow(0, 3 * b, b).sub(e2).mul(Tensors.s(s.text())));
-        if (!withSource) {
+        if (n == 4) {
             return new Tensor[]{target};
         }
         return new Tensor[]{target, common.add(out.narrow(0, 4 * b, b).sub(e2).mul(Tensors.s(s.text())))};
@@ -144,18 +160,19 @@ public final class PortraitEditor implements Editor<PortraitEditRequest, Portrai
                     base.model().latentSize());
             Tensor m = masked ? mask(c, c.latent(), r, scheduler, gen) : null;
             boolean latentBlend = masked && r.mask().blend() == MaskSettings.Blend.LATENT;
+            Branches br = branches(c, 1, masked && !latentBlend);
+            Tensor outsideMask = m == null ? null : m.neg().add(Tensors.s(1));
             Denoiser d = masked && !latentBlend
                     ? (z, t) -> {
-                        Tensor[] e = guided(c, r.scales(), z, t, true);
-                        return e[0].mul(m).add(e[1].mul(m.neg().add(Tensors.s(1))));
+                        Tensor[] e = guided(br, r.scales(), z, t);
+                        return e[0].mul(m).add(e[1].mul(outsideMask));
                     }
-                    : (z, t) -> guided(c, r.scales(), z, t, false)[0];
+                    : (z, t) -> guided(br, r.scales(), z, t)[0];
             LoopHooks hooks = LoopHooks.progress(listener);
             if (latentBlend) {
                 Tensor sourceNoise = Tensors.randn(gen, Tensors.shape(c.latent()));
-                Tensor outside = m.neg().add(Tensors.s(1));
                 hooks = new LoopHooks(null, (z, tNext) -> z.mul(m).add((tNext < 0 ? c.latent()
-                        : base.schedule().addNoise(c.latent(), sourceNoise, tNext)).mul(outside)), listener);
+                        : base.schedule().addNoise(c.latent(), sourceNoise, tNext)).mul(outsideMask)), listener);
             }
             Tensor z0 = DenoiseLoop.run(d, scheduler, zT, gen, hooks);
             RgbImage out = ImageTensors.fromTensor(base.decode(z0));

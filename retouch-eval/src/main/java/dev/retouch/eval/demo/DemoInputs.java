@@ -40,6 +40,19 @@ public final class DemoInputs {
         }
     }
 
+    /** A bundled image by its path under {@code /demo/} (e.g. {@code fewshot/before/NAME.png}), decoded. */
+    static dev.retouch.core.image.RgbImage image(String path) {
+        try (InputStream in = DemoInputs.class.getResourceAsStream("/demo/" + path)) {
+            if (in == null) {
+                throw new RetouchException("demo input /demo/" + path + " missing from the classpath");
+            }
+            return dev.retouch.core.image.Images.decode(in.readAllBytes(), path,
+                    dev.retouch.core.image.Images.DEFAULT_MAX_PIXELS);
+        } catch (IOException e) {
+            throw new RetouchException("cannot read demo input /demo/" + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Copies the bundled inputs into {@code dir} and returns their paths. */
     public static List<Path> extract(Path dir) {
         List<Path> out = new ArrayList<>();

@@ -3,8 +3,6 @@ package dev.retouch.eval.demo;
 import dev.retouch.eval.report.HtmlReport;
 
 
-import dev.retouch.core.RetouchException;
-import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.data.pairs.ImagePair;
@@ -12,8 +10,6 @@ import dev.retouch.edit.fewshot.Effect;
 import dev.retouch.edit.fewshot.FewshotRequest;
 import dev.retouch.edit.fewshot.FewshotResult;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,13 +74,6 @@ final class FewshotDemo implements DemoSection {
     }
 
     private static RgbImage resource(String name) {
-        try (InputStream in = FewshotDemo.class.getResourceAsStream("/demo/fewshot/" + name)) {
-            if (in == null) {
-                throw new RetouchException("demo input /demo/fewshot/" + name + " missing from the classpath");
-            }
-            return Images.decode(in.readAllBytes(), name, Images.DEFAULT_MAX_PIXELS);
-        } catch (IOException e) {
-            throw new RetouchException("cannot read demo input /demo/fewshot/" + name + ": " + e.getMessage(), e);
-        }
+        return DemoInputs.image("fewshot/" + name);
     }
 }

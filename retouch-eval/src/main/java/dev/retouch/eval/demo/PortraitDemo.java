@@ -1,8 +1,5 @@
 package dev.retouch.eval.demo;
 
-import dev.retouch.core.RetouchException;
-import dev.retouch.core.image.Images;
-import dev.retouch.core.image.Mask;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.edit.ModelStore;
 import dev.retouch.edit.portrait.MaskSettings;
@@ -13,8 +10,6 @@ import dev.retouch.edit.portrait.PortraitModel;
 import dev.retouch.edit.portrait.PortraitTask;
 import dev.retouch.eval.report.HtmlReport;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +59,7 @@ final class PortraitDemo implements DemoSection {
                     PortraitEditResult r = editor.edit(new PortraitEditRequest(man, "woman",
                             PortraitEditRequest.Scales.CODE, PortraitEditRequest.DEFAULT_STEPS, MaskSettings.CODE,
                             seed));
-                    report.images(List.of(man, r.image(), maskImage(r.mask()), resource(pair[1])),
+                    report.images(List.of(man, r.image(), dev.retouch.eval.edit.PixelguideBenchmark.roiImage(r.mask()), resource(pair[1])),
                             List.of(pair[0], "\"woman\"", "mask", "real woman"), 3);
                     rows.add(List.of(pair[0], "woman", r.seconds()));
                 }
@@ -101,23 +96,7 @@ final class PortraitDemo implements DemoSection {
         }
     }
 
-    /** The mask as a grey image (white = edited). */
-    static RgbImage maskImage(Mask m) {
-        float[] v = new float[3 * m.values().length];
-        for (int c = 0; c < 3; c++) {
-            System.arraycopy(m.values(), 0, v, c * m.values().length, m.values().length);
-        }
-        return new RgbImage(m.width(), m.height(), v);
-    }
-
     private static RgbImage resource(String name) {
-        try (InputStream in = PortraitDemo.class.getResourceAsStream("/demo/portrait/" + name)) {
-            if (in == null) {
-                throw new RetouchException("demo input /demo/portrait/" + name + " missing from the classpath");
-            }
-            return Images.decode(in.readAllBytes(), name, Images.DEFAULT_MAX_PIXELS);
-        } catch (IOException e) {
-            throw new RetouchException("cannot read demo input /demo/portrait/" + name + ": " + e.getMessage(), e);
-        }
+        return DemoInputs.image("portrait/" + name);
     }
 }
