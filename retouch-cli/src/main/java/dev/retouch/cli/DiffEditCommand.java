@@ -13,8 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code retouch diffedit}: DiffEdit (Couairon et al. 2022), a masked text edit in latent space. */
 @Command(name = "diffedit", mixinStandardHelpOptions = true,
@@ -74,21 +72,13 @@ final class DiffEditCommand implements Runnable {
                 sampling.seed);
         DiffEditResult r = editor.edit(request, Progress.stderr("diffedit", 0));
         r.warnings().forEach(CliSupport::warn);
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", sampling.model);
-        params.put("image", image.toString());
-        params.putAll(request.parameters());
-        CliSupport.writePng(out, r.image(), "diffedit", params);
+        ImageOutput o = ImageOutput.of("diffedit", out).param("model", sampling.model).param("image", image.toString())
+                .params(request).write(r.image());
         if (maskOut != null) {
             Images.writeMaskPng(maskOut, r.mask());
         }
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.putAll(params);
-        res.put("mask_pixels", r.mask().count());
-        res.put("psnr", Metrics.psnr(input, r.image(), 1.0));
-        res.put("psnr_outside_mask", Metrics.psnr(input, r.image(), 1.0, r.mask(), true));
-        res.put("seconds", r.seconds());
-        CliSupport.print(common, res);
+        o.measure("mask_pixels", r.mask().count()).measure("psnr", Metrics.psnr(input, r.image(), 1.0))
+                .measure("psnr_outside_mask", Metrics.psnr(input, r.image(), 1.0, r.mask(), true))
+                .print(common, r.seconds());
     }
 }

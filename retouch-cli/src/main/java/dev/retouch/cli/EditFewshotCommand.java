@@ -13,9 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /** {@code retouch edit fewshot}: apply a learned effect (paper 000) to an image. */
 @Command(name = "fewshot", mixinStandardHelpOptions = true,
@@ -62,25 +60,17 @@ final class EditFewshotCommand implements Runnable {
         }
         RgbImage input = CliSupport.imageAt(image, e.config().imageSize());
         FewshotResult result = editor.edit(new FewshotRequest(input, seed, s), Progress.stderr("edit fewshot", 0));
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("effect", effect);
-        params.put("image", image.toString());
-        params.put("seed", seed);
-        params.put("variant", e.config().variant().label());
+        ImageOutput o = ImageOutput.of("edit fewshot", out).param("effect", effect).param("image", image.toString())
+                .param("seed", seed).param("variant", e.config().variant().label());
         if (e.config().variant() != EffectVariant.PIX2PIX) {
-            params.put("sampling", String.format(Locale.ROOT, "steps %d, start %s, ensemble %d", s.steps(),
+            o.param("sampling", String.format(Locale.ROOT, "steps %d, start %s, ensemble %d", s.steps(),
                     CliSupport.num(s.start()), s.ensemble()));
         }
         if (e.config().variant() == EffectVariant.NN) {
-            params.put("sources", result.sources().stream().map(chain -> String.join("+", chain))
+            o.param("sources", result.sources().stream().map(chain -> String.join("+", chain))
                     .collect(java.util.stream.Collectors.joining(", ")));
         }
-        CliSupport.writePng(out, result.image(), "edit fewshot", params);
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.putAll(params);
-        res.put("seconds", result.seconds());
-        CliSupport.print(common, res);
+        o.write(result.image()).print(common, result.seconds());
     }
 
     private SamplingConfig sampling(SamplingConfig d) {

@@ -18,7 +18,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -102,27 +101,22 @@ final class EditPixelCommand implements Runnable {
         LabelMap edited = r.target();
         double secs = r.seconds();
         RgbImage result = r.image();
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("image", image.toString());
-        params.putAll(request.parameters());
-        params.put("t0", o.t0()); // the values used (the request's are null when left to the ROI's defaults)
-        params.put("scale", o.scale());
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.putAll(params);
-        res.put("roi_pixels", r.roi().count());
-        res.put("psnr_outside_roi", Metrics.psnr(input, result, 1.0, r.roi(), true));
-        res.put("mae_outside_roi", Metrics.mae(input, result, r.roi(), true));
-        res.put("accuracy_inside_roi", dev.retouch.edit.pixelguide.EditScores.accuracyInside(pc, m, result, edited, r.roi(), seed));
-        res.put("seconds", secs);
-        CliSupport.writePng(out, result, "edit pixel", params);
+        ImageOutput row = ImageOutput.of("edit pixel", out).param("image", image.toString()).params(request)
+                // the values used (the request's are null when left to the ROI's defaults)
+                .param("t0", o.t0()).param("scale", o.scale())
+                .measure("roi_pixels", r.roi().count())
+                .measure("psnr_outside_roi", Metrics.psnr(input, result, 1.0, r.roi(), true))
+                .measure("mae_outside_roi", Metrics.mae(input, result, r.roi(), true))
+                .measure("accuracy_inside_roi", dev.retouch.edit.pixelguide.EditScores.accuracyInside(pc, m, result,
+                        edited, r.roi(), seed))
+                .write(result);
         if (roiOut != null) {
             Images.writeMaskPng(roiOut, r.roi());
         }
         if (mapOut != null) {
             edited.writePng(mapOut);
         }
-        CliSupport.print(common, res);
+        row.print(common, secs);
     }
 
     private static LabelMap readMap(Path file, int size) {

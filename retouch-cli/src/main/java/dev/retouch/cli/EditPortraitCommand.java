@@ -13,8 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code retouch edit portrait}: paper 003's mask-guided inference with a trained portrait model. */
 @Command(name = "portrait", mixinStandardHelpOptions = true,
@@ -91,25 +89,18 @@ final class EditPortraitCommand implements Runnable {
         RgbImage input = CliSupport.imageAt(image, pm.base().imageSize());
         PortraitEditRequest request = new PortraitEditRequest(input, target, s, steps, m, seed);
         PortraitEditResult result = new PortraitEditor(pm).edit(request, Progress.stderr("edit portrait", steps));
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", model);
-        params.put("image", image.toString());
-        params.putAll(request.parameters());
-        CliSupport.writePng(out, result.image(), "edit portrait", params);
+        ImageOutput o = ImageOutput.of("edit portrait", out).param("model", model).param("image", image.toString())
+                .params(request).write(result.image());
         if (maskOut != null && result.mask() != null) {
             Images.writeMaskPng(maskOut, result.mask());
         } else if (maskOut != null) {
             CliSupport.warn("no mask was used (--mask off, the default of expression models), so " + maskOut
                     + " was not written");
         }
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.putAll(params);
         if (result.mask() != null) {
-            res.put("mask_share", share(result.mask()));
+            o.measure("mask_share", share(result.mask()));
         }
-        res.put("seconds", result.seconds());
-        CliSupport.print(common, res);
+        o.print(common, result.seconds());
     }
 
     private static double share(dev.retouch.core.image.Mask m) {

@@ -11,8 +11,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code retouch edit rectifier}: apply an attribute edit trained by {@code train rectifier-edit} (paper 002). */
 @Command(name = "rectifier", mixinStandardHelpOptions = true,
@@ -51,17 +49,8 @@ final class EditRectifierCommand implements Runnable {
         RectifierEditRequest request = new RectifierEditRequest(input, steps, seed);
         RectifierEditResult result = new RectifierEditor(edit).edit(request,
                 Progress.stderr("edit rectifier", 2 * steps));
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("rectifier", rectifier);
-        params.put("image", image.toString());
-        params.put("source", edit.spec().source());
-        params.put("target", edit.spec().target());
-        params.putAll(request.parameters());
-        CliSupport.writePng(out, result.image(), "edit rectifier", params);
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.putAll(params);
-        res.put("seconds", result.seconds());
-        CliSupport.print(common, res);
+        ImageOutput.of("edit rectifier", out).param("rectifier", rectifier).param("image", image.toString())
+                .param("source", edit.spec().source()).param("target", edit.spec().target()).params(request)
+                .write(result.image()).print(common, result.seconds());
     }
 }

@@ -12,8 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code retouch edit sine}: sample an edit of the fine-tuned image with model-based classifier-free guidance. */
 @Command(name = "sine", mixinStandardHelpOptions = true,
@@ -94,15 +92,8 @@ final class EditSineCommand implements Runnable {
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
         RgbImage result = r.image();
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("tuned", tuned.toString());
-        params.putAll(request.parameters());
-        CliSupport.writePng(out, result, "edit sine", params);
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.putAll(params);
-        res.put("seconds", secs);
-        CliSupport.print(common, res);
+        ImageOutput.of("edit sine", out).param("tuned", tuned.toString()).params(request).write(result)
+                .print(common, secs);
     }
 
     private void checkSide(String name, Integer side) {

@@ -9,8 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code retouch generate}: text-to-image with a latent diffusion model and classifier-free guidance. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -56,15 +54,7 @@ final class GenerateCommand implements Runnable {
                 editor.scheduler(request).timesteps().length));
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", sampling.model);
-        params.putAll(request.parameters());
-        CliSupport.writePng(out, r.image(), "generate", params);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("out", out.toString());
-        result.putAll(params);
-        result.put("truncated", !r.warnings().isEmpty());
-        result.put("seconds", secs);
-        CliSupport.print(common, result);
+        ImageOutput.of("generate", out).param("model", sampling.model).params(request).write(r.image())
+                .measure("truncated", !r.warnings().isEmpty()).print(common, secs);
     }
 }

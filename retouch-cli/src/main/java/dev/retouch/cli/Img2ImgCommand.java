@@ -1,8 +1,6 @@
 package dev.retouch.cli;
 
-import dev.retouch.core.image.Images;
 import dev.retouch.core.image.RgbImage;
-import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.edit.baseline.Img2ImgEditor;
@@ -13,8 +11,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code retouch img2img}: text-guided SDEdit in latent space. */
 @Command(name = "img2img", mixinStandardHelpOptions = true,
@@ -70,17 +66,7 @@ final class Img2ImgCommand implements Runnable {
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
         RgbImage result = r.image();
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", sampling.model);
-        params.put("image", image.toString());
-        params.putAll(request.parameters());
-        CliSupport.writePng(out, result, "img2img", params);
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.putAll(params);
-        res.put("psnr", Metrics.psnr(input, result, 1.0));
-        res.put("ssim", CliSupport.ssimOrNull(input, result));
-        res.put("seconds", secs);
-        CliSupport.print(common, res);
+        ImageOutput.of("img2img", out).param("model", sampling.model).param("image", image.toString()).params(request)
+                .write(result).fidelity(input, result).print(common, secs);
     }
 }

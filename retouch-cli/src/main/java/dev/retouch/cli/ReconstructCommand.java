@@ -4,7 +4,6 @@ import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.ModelDirectory;
-import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.ModelKind;
@@ -22,9 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code retouch reconstruct}: how well a model reproduces an image. A diffusion model inverts the image with
@@ -85,26 +82,15 @@ final class ReconstructCommand implements Runnable {
         if (kind == ModelKind.AUTOENCODER_KL && steps != null) {
             throw new CliSupport.UsageError("--steps does not apply to an autoencoder (it encodes and decodes once)");
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", model);
-        params.put("image", image.toString());
+        ImageOutput o = ImageOutput.of("reconstruct", out).pngOnly("model", model).pngOnly("image", image.toString());
         long t0 = System.nanoTime();
         Reconstructed r = switch (kind) {
             case AUTOENCODER_KL -> autoencoder(dir);
-            case LATENT_DIFFUSION -> latent(dir, params);
-            default -> pixel(dir, params);
+            case LATENT_DIFFUSION -> latent(dir, o);
+            default -> pixel(dir, o);
         };
         double secs = CliSupport.seconds(t0);
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.put("psnr", Metrics.psnr(r.input, r.result, 1.0));
-        res.put("ssim", CliSupport.ssimOrNull(r.input, r.result));
-        CliSupport.writePng(out, r.result, "reconstruct", params);
-        params.remove("model");
-        params.remove("image");
-        res.putAll(params);
-        res.put("seconds", secs);
-        CliSupport.print(common, res);
+        o.fidelity(r.input, r.result).write(r.result).print(common, secs);
     }
 
     private record Reconstructed(RgbImage input, RgbImage result) {
@@ -128,7 +114,7 @@ final class ReconstructCommand implements Runnable {
         }
     }
 
-    private Reconstructed pixel(Path dir, Map<String, Object> params) {
+    private Reconstructed pixel(Path dir, ImageOutput params) {
         PixelDiffusionModel m = PixelDiffusionModel.load(dir);
         int n = steps == null ? DEFAULT_STEPS : steps;
         CliSupport.requireRange("--steps", n, 1, m.schedule().numTrainTimesteps());
@@ -137,14 +123,14 @@ final class ReconstructCommand implements Runnable {
         Tensor x = CliSupport.tensor(input);
         var r = rectifier == null ? PixelPipelines.reconstruct(m, x, n, hooks)
                 : RectifiedModel.of(m, dir, rectifier, Models::resolve).reconstruct(x, n, hooks);
-        params.put("steps", n);
+        params.param("steps", n);
         if (rectifier != null) {
-            params.put("rectifier", rectifier.toString());
+            params.param("rectifier", rectifier.toString());
         }
         return new Reconstructed(input, ImageTensors.fromTensor(r.image()));
     }
 
-    private Reconstructed latent(Path dir, Map<String, Object> params) {
+    private Reconstructed latent(Path dir, ImageOutput params) {
         LatentDiffusion ld = LatentDiffusion.load(dir);
         int n = steps == null ? DEFAULT_STEPS : steps;
         double g = guidance == null ? 1.0 : guidance;
@@ -155,9 +141,9 @@ final class ReconstructCommand implements Runnable {
         PromptStates states = PromptStates.encode(ld, List.of(text), "", CliSupport::warn);
         var r = LatentPipelines.reconstruct(ld, CliSupport.tensor(input), states, g, n,
                 LoopHooks.progress(Progress.stderr("reconstruct", n)));
-        params.put("steps", n);
-        params.put("prompt", text);
-        params.put("guidance", g);
+        params.param("steps", n);
+        params.param("prompt", text);
+        params.param("guidance", g);
         return new Reconstructed(input, ImageTensors.fromTensor(r.image()));
     }
 }

@@ -15,8 +15,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code retouch sample}: unconditional samples from a pixel-space model. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
@@ -83,18 +81,8 @@ final class SampleCommand implements Runnable {
         Tensor x = PixelPipelines.sample(m, s, count, Tensors.generator(seed),
                 LoopHooks.progress(Progress.stderr("sample", s.timesteps().length)));
         double secs = CliSupport.seconds(t0);
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", pixelModel.name);
-        params.put("sampler", sampler.id());
-        params.put("steps", steps);
-        params.put("eta", eta);
-        params.put("seed", seed);
-        params.put("count", count);
-        CliSupport.writePng(out, CliSupport.sheet(x), "sample", params);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("out", out.toString());
-        result.putAll(params);
-        result.put("seconds", secs);
-        CliSupport.print(common, result);
+        ImageOutput.of("sample", out).param("model", pixelModel.name).param("sampler", sampler.id())
+                .param("steps", steps).param("eta", eta).param("seed", seed).param("count", count)
+                .write(CliSupport.sheet(x)).print(common, secs);
     }
 }

@@ -1,7 +1,6 @@
 package dev.retouch.cli;
 
 import dev.retouch.core.image.RgbImage;
-import dev.retouch.core.metrics.Metrics;
 import dev.retouch.core.progress.Progress;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.edit.baseline.SdeditEditor;
@@ -13,8 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code retouch sdedit}: noise an image part-way and denoise it (Meng et al. 2022). */
 @Command(name = "sdedit", mixinStandardHelpOptions = true,
@@ -62,20 +59,10 @@ final class SdeditCommand implements Runnable {
         SdeditResult r = editor.edit(request, Progress.stderr("sdedit", Math.max(1, request.runSteps())));
         double secs = r.seconds();
         RgbImage result = r.image();
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", pixelModel.name);
-        params.put("image", image.toString());
+        ImageOutput o = ImageOutput.of("sdedit", out).param("model", pixelModel.name).param("image", image.toString());
         if (rectifier != null) {
-            params.put("rectifier", rectifier.toString());
+            o.param("rectifier", rectifier.toString());
         }
-        params.putAll(request.parameters());
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("out", out.toString());
-        res.putAll(params);
-        res.put("psnr", Metrics.psnr(input, result, 1.0));
-        res.put("ssim", CliSupport.ssimOrNull(input, result));
-        CliSupport.writePng(out, result, "sdedit", params);
-        res.put("seconds", secs);
-        CliSupport.print(common, res);
+        o.params(request).fidelity(input, result).write(result).print(common, secs);
     }
 }

@@ -1,0 +1,42 @@
+package dev.retouch.server;
+
+import dev.retouch.core.InvalidRequestException;
+import dev.retouch.edit.ModelStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Names in a request resolve only inside the model store: a link that leads out of it is refused before loading. */
+class JobRequestsTest {
+
+    @Test
+    void aModelOrEffectLinkLeadingOutOfTheStoreIsRefused(@TempDir Path tmp) throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside/secret-model"));
+        Files.writeString(outside.resolve("config.json"), "{}");
+        Path models = Files.createDirectories(tmp.resolve("store/models"));
+        Files.createDirectories(models.resolve("effects"));
+        Files.createSymbolicLink(models.resolve("escape"), outside);
+        Files.createSymbolicLink(models.resolve("effects/escape"), outside);
+        JobRequests requests = new JobRequests(ModelStore.of(models), 1 << 20, null);
+        byte[] png = Files.readAllBytes(Path.of(System.getProperty("user.dir")).getParent()
+                .resolve("retouch-eval/src/main/resources/demo/1f601.png"));
+
+        InvalidRequestException model = assertThrows(InvalidRequestException.class,
+                () -> requests.parse("{\"method\":\"generate\",\"model\":\"escape\",\"prompt\":\"red heart\"}", Map.of()));
+        assertTrue(model.getMessage().startsWith("model 'escape' leads out of the model store"), model.getMessage());
+        InvalidRequestException effect = assertThrows(InvalidRequestException.class,
+                () -> requests.parse("{\"method\":\"fewshot\",\"effect\":\"escape\"}", Map.of("image", List.of(png))));
+        assertTrue(effect.getMessage().startsWith("effect 'escape' leads out of the model store"), effect.getMessage());
+        // a name that is not there at all is a different, equally clear 400
+        InvalidRequestException missing = assertThrows(InvalidRequestException.class,
+                () -> requests.parse("{\"method\":\"generate\",\"model\":\"absent\",\"prompt\":\"red heart\"}", Map.of()));
+        assertTrue(missing.getMessage().contains("not in the model store"), missing.getMessage());
+    }
+}
