@@ -3,6 +3,7 @@ package dev.retouch.edit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.ModelDirectory;
+import dev.retouch.diffusion.diffusers.DiffusersPipeline;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.edit.rectifier.Rectifier;
@@ -243,7 +244,8 @@ public final class ModelStore {
      */
     private static String stamp(Path dir) {
         StringBuilder b = new StringBuilder();
-        for (Path p : List.of(dir.resolve(ModelDirectory.CONFIG), dir.resolve(ModelDirectory.WEIGHTS))) {
+        for (Path p : List.of(dir.resolve(ModelDirectory.CONFIG), dir.resolve(ModelDirectory.WEIGHTS),
+                dir.resolve(DiffusersPipeline.INDEX))) {
             try {
                 b.append(Files.size(p)).append('@').append(Files.getLastModifiedTime(p).toMillis()).append(';');
             } catch (IOException e) {
@@ -285,7 +287,8 @@ public final class ModelStore {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isDirectory).filter(d -> Files.isRegularFile(d.resolve(ModelDirectory.CONFIG)))
+            return s.filter(Files::isDirectory).filter(d -> Files.isRegularFile(d.resolve(ModelDirectory.CONFIG))
+                            || DiffusersPipeline.isPipeline(d))
                     .sorted().toList();
         } catch (IOException e) {
             throw new RetouchException("cannot list " + dir + ": " + e.getMessage(), e);
@@ -299,6 +302,9 @@ public final class ModelStore {
 
     /** What a model directory holds, from its config: its {@code type}, else the shape of the config. */
     public static String kind(Path dir) {
+        if (DiffusersPipeline.isPipeline(dir)) {
+            return "latent-diffusion"; // a Stable Diffusion pipeline in diffusers' layout
+        }
         JsonNode c = ModelDirectory.open(dir).configTree();
         String type = c.path("type").asText("");
         return switch (type) {

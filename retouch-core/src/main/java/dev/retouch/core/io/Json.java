@@ -88,6 +88,14 @@ public final class Json {
         return fromJson(readString(file), type, file.toString());
     }
 
+    /**
+     * Reads the JSON file {@code file} as a tree (for formats read key by key, e.g. other libraries' configs);
+     * a missing, unreadable or malformed file is one error naming it.
+     */
+    public static JsonNode readTree(Path file) {
+        return readTree(readString(file), file.toString());
+    }
+
     /** Writes {@code value} as pretty-printed JSON to {@code file}, atomically. */
     public static void write(Path file, Object value) {
         AtomicFiles.writeString(file, toJson(value));

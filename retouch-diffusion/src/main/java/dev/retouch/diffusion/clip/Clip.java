@@ -35,7 +35,11 @@ public final class Clip {
     }
 
     public Clip(ClipModel model, BpeVocabulary vocabulary) {
-        ClipTokenizer tokenizer = ClipTokenizer.of(vocabulary);
+        this(model, vocabulary, ClipTokenizer.of(vocabulary));
+    }
+
+    /** A model with its tokenizer of {@code vocabulary} as configured (e.g. another pad token). */
+    public Clip(ClipModel model, BpeVocabulary vocabulary, ClipTokenizer tokenizer) {
         if (tokenizer.vocabSize() != model.config().text().vocabSize()
                 || tokenizer.endId() != model.config().text().endTokenId()) {
             throw new RetouchException("tokenizer (" + tokenizer.vocabSize() + " tokens, end id " + tokenizer.endId()
@@ -69,6 +73,11 @@ public final class Clip {
 
     public ClipModel model() {
         return model;
+    }
+
+    /** The tokenizer's vocabulary and merges (what {@code vocab.json} and {@code merges.txt} hold). */
+    public BpeVocabulary vocabulary() {
+        return vocabulary;
     }
 
     public ClipTokenizer tokenizer() {

@@ -2,7 +2,9 @@ package dev.retouch.diffusion.clip;
 
 /**
  * Structure of a {@link ClipModel}, by transformers' {@code CLIPConfig}: a text and a vision transformer and the
- * shared embedding width {@code projectionDim}.
+ * shared embedding width {@code projectionDim}. A text encoder alone (transformers' {@code CLIPTextModel}, the
+ * {@code text_encoder} of a Stable Diffusion pipeline) has no vision tower: {@link #textOnly}, with {@code vision}
+ * null, no projections and no temperature.
  */
 public record ClipConfig(Text text, Vision vision, int projectionDim, double logitScaleInit) {
     /** The MLP activation: OpenAI CLIP's {@code quick_gelu} x·σ(1.702x), or exact GELU. */
@@ -36,8 +38,18 @@ public record ClipConfig(Text text, Vision vision, int projectionDim, double log
     }
 
     public ClipConfig {
-        check(text != null && vision != null, "needs 'text' and 'vision'");
-        check(projectionDim > 0 && Double.isFinite(logitScaleInit), "projectionDim must be positive");
+        check(text != null, "needs 'text'");
+        check(vision == null || projectionDim > 0 && Double.isFinite(logitScaleInit), "projectionDim must be positive");
+    }
+
+    /** A text encoder without vision tower, projections or temperature (transformers' {@code CLIPTextModel}). */
+    public static ClipConfig textOnly(Text text) {
+        return new ClipConfig(text, null, 0, 0);
+    }
+
+    /** Whether this model has a vision tower (and so image features, scores and image embeddings). */
+    public boolean hasVision() {
+        return vision != null;
     }
 
     private static void check(boolean ok, String message) {

@@ -15,6 +15,8 @@ import java.util.Map;
  * transformers' {@code CLIPModel} (Radford et al. 2021): {@code text_model}, {@code vision_model}, biasless
  * {@code text_projection} / {@code visual_projection} into a shared space, and the learned temperature
  * {@code logit_scale} (log of the inverse temperature). Image–text similarity is the cosine of the projections.
+ * A text-only config ({@link ClipConfig#textOnly}) builds transformers' {@code CLIPTextModel}: {@code text_model}
+ * alone, whose weights are then exactly a Stable Diffusion {@code text_encoder}'s.
  */
 public final class ClipModel extends Module {
     private final ClipConfig config;
@@ -27,17 +29,27 @@ public final class ClipModel extends Module {
     public ClipModel(ClipConfig config) {
         this.config = config;
         this.textModel = child("text_model", new ClipTextTransformer(config.text()));
-        this.visionModel = child("vision_model", new ClipVisionTransformer(config.vision()));
-        this.visualProjection = child("visual_projection",
-                new Linear(config.vision().width(), config.projectionDim(), false));
-        this.textProjection = child("text_projection", new Linear(config.text().width(), config.projectionDim(), false));
-        this.logitScale = parameter("logit_scale", torch.full(new long[]{}, Tensors.s(config.logitScaleInit())));
+        if (config.hasVision()) {
+            this.visionModel = child("vision_model", new ClipVisionTransformer(config.vision()));
+            this.visualProjection = child("visual_projection",
+                    new Linear(config.vision().width(), config.projectionDim(), false));
+            this.textProjection = child("text_projection",
+                    new Linear(config.text().width(), config.projectionDim(), false));
+            this.logitScale = parameter("logit_scale", torch.full(new long[]{}, Tensors.s(config.logitScaleInit())));
+        } else {
+            this.visionModel = null;
+            this.visualProjection = null;
+            this.textProjection = null;
+            this.logitScale = null;
+        }
     }
 
     @Override
     protected void resetParameters(Generator gen) {
-        try (var ignored = new org.bytedeco.pytorch.NoGradGuard()) {
-            logitScale.fill_(Tensors.s(config.logitScaleInit()));
+        if (logitScale != null) {
+            try (var ignored = new org.bytedeco.pytorch.NoGradGuard()) {
+                logitScale.fill_(Tensors.s(config.logitScaleInit()));
+            }
         }
     }
 
@@ -48,7 +60,9 @@ public final class ClipModel extends Module {
         m.initialize(gen);
         try (var ignored = new org.bytedeco.pytorch.NoGradGuard()) {
             m.textModel.initEmbeddings(gen);
-            m.visionModel.initEmbeddings(gen);
+            if (m.visionModel != null) {
+                m.visionModel.initEmbeddings(gen);
+            }
         }
         return m;
     }
@@ -61,22 +75,34 @@ public final class ClipModel extends Module {
         return textModel;
     }
 
+    /** The vision tower; a text encoder alone has none (one clear error naming what needs it). */
     public ClipVisionTransformer visionModel() {
+        requireVision("image features");
         return visionModel;
     }
 
     public Tensor logitScale() {
+        requireVision("the image-text temperature");
         return logitScale;
     }
 
     /** Projected text features (B, projectionDim), not normalised. */
     public Tensor textFeatures(Tensor ids) {
+        requireVision("projected text features");
         return textProjection.forward(textModel.forward(ids).pooled());
     }
 
     /** Projected image features (B, projectionDim), not normalised. */
     public Tensor imageFeatures(Tensor images) {
+        requireVision("image features");
         return visualProjection.forward(visionModel.forward(images).pooled());
+    }
+
+    private void requireVision(String what) {
+        if (visionModel == null) {
+            throw new dev.retouch.core.RetouchException("this CLIP is a text encoder alone (no vision tower, as a "
+                    + "Stable Diffusion text_encoder): " + what + " need a full CLIP model");
+        }
     }
 
     /** Rows scaled to unit L2 norm. */

@@ -46,9 +46,13 @@ public final class LatentDiffusion {
 
     /**
      * Loads the model in {@code dir} with the autoencoder and text encoder its config names (paths relative to
-     * {@code dir}). Every failure names the file at fault.
+     * {@code dir}), or a Stable Diffusion pipeline in diffusers' layout ({@code model_index.json}; see
+     * {@link dev.retouch.diffusion.diffusers.DiffusersPipeline}). Every failure names the file at fault.
      */
     public static LatentDiffusion load(Path dir) {
+        if (dev.retouch.diffusion.diffusers.DiffusersPipeline.isPipeline(dir)) {
+            return dev.retouch.diffusion.diffusers.DiffusersPipeline.load(dir);
+        }
         LatentDiffusionModel model = LatentDiffusionModel.load(dir);
         Path configFile = dir.resolve(ModelDirectory.CONFIG);
         LdmConfig c = model.config();

@@ -103,6 +103,14 @@ public final class ClipTokenizer {
         return padId;
     }
 
+    /** The vocabulary's token of {@code id} as written in {@code vocab.json}. */
+    public String token(int id) {
+        if (id < 0 || id >= tokens.length || tokens[id] == null) {
+            throw new RetouchException("id " + id + " is not in the vocabulary of " + source);
+        }
+        return tokens[id];
+    }
+
     /** Number of tokens in the vocabulary. */
     public int vocabSize() {
         return ids.size();
