@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "retouch", mixinStandardHelpOptions = true, version = "retouch 0.1.0",
         description = "Diffusion-based image editing on the JVM.",
         subcommands = {SampleCommand.class, GenerateCommand.class, Img2ImgCommand.class, ReconstructCommand.class,
-                SdeditCommand.class, DiffEditCommand.class, ScoreCommand.class, CompareCommand.class, SegmentCommand.class, EditCommand.class,
+                SdeditCommand.class, DiffEditCommand.class, ScoreCommand.class, InspectCommand.class, ExportDiffusersCommand.class, CompareCommand.class, SegmentCommand.class, EditCommand.class,
                 TrainCommand.class, FinetuneCommand.class, DataCommand.class, DemoCommand.class, ServeCommand.class, BenchCommand.class, EvalCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  bin/retouch demo --out out/demo", "  bin/retouch doctor",

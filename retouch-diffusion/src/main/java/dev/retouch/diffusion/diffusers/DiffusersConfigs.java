@@ -100,19 +100,17 @@ public final class DiffusersConfigs {
         int fixedHeads = 0;
         int fixedHeadDim = 0;
         List<Integer> headDims = new ArrayList<>();
-        for (int i = 0; i < levels; i++) {
-            if (channels.get(i) % heads.get(i) != 0) {
-                throw r.error(headsKey + " gives " + heads.get(i) + " heads to level " + i + " of "
-                        + channels.get(i) + " channels, which does not divide");
-            }
-            headDims.add(channels.get(i) / heads.get(i));
-        }
         List<Integer> used = new ArrayList<>();
         List<Integer> usedDims = new ArrayList<>();
         for (int i = 0; i < levels; i++) {
-            if (cross.get(i) || i == levels - 1) {
+            if (cross.get(i) || i == levels - 1) { // the levels with attention (the last one: the middle block)
+                if (heads.get(i) <= 0 || channels.get(i) % heads.get(i) != 0) {
+                    throw r.error(headsKey + " gives " + heads.get(i) + " heads to level " + i + " of "
+                            + channels.get(i) + " channels, which does not divide");
+                }
                 used.add(heads.get(i));
-                usedDims.add(headDims.get(i));
+                usedDims.add(channels.get(i) / heads.get(i));
+                headDims.add(channels.get(i) / heads.get(i));
             }
         }
         if (used.stream().distinct().count() == 1) {
