@@ -67,6 +67,56 @@ public record BpeVocabulary(Map<String, Integer> ids, List<Merge> merges) {
         }
     }
 
+    /** Merges OpenAI CLIP's vocabulary uses from its {@code bpe_simple_vocab_16e6.txt.gz} (the rest are unused). */
+    public static final int OPENAI_CLIP_MERGES = 49152 - 256 - 2;
+
+    /**
+     * OpenAI CLIP's tokenizer from its released merges file ({@code bpe_simple_vocab_16e6.txt.gz}: a header line,
+     * then one merge per line): the vocabulary is built as the original tokenizer builds it — the 256 byte symbols,
+     * the same with {@code </w>}, the first {@link #OPENAI_CLIP_MERGES} merges joined, then
+     * {@code <|startoftext|>} and {@code <|endoftext|>} (49,408 tokens, ids 49406 and 49407).
+     */
+    public static BpeVocabulary readOpenAiMerges(Path gz) {
+        String text;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new RetouchException("missing " + gz + " (OpenAI CLIP's bpe_simple_vocab_16e6.txt.gz)");
+        } catch (IOException e) {
+            throw new RetouchException("cannot read " + gz + " as a gzip file: " + e.getMessage(), e);
+        }
+        String[] lines = text.split("\n", -1);
+        if (lines.length < OPENAI_CLIP_MERGES + 1) {
+            throw new RetouchException(gz + " has " + (lines.length - 1) + " merge lines; OpenAI CLIP's file has "
+                    + "at least " + OPENAI_CLIP_MERGES);
+        }
+        Map<String, Integer> ids = new HashMap<>();
+        for (String symbol : ByteSymbols.VOCAB_ORDER) {
+            ids.put(symbol, ids.size());
+        }
+        for (String symbol : ByteSymbols.VOCAB_ORDER) {
+            ids.put(symbol + ByteSymbols.WORD_END, ids.size());
+        }
+        List<Merge> merges = new ArrayList<>(OPENAI_CLIP_MERGES);
+        for (int i = 1; i <= OPENAI_CLIP_MERGES; i++) {
+            String[] pair = lines[i].split(" ", -1);
+            if (pair.length != 2) {
+                throw new RetouchException(gz + " line " + (i + 1) + ": expected two symbols separated by one space, "
+                        + "found '" + abbreviate(lines[i]) + "'");
+            }
+            Merge m = new Merge(pair[0], pair[1]);
+            merges.add(m);
+            ids.put(pair[0] + pair[1], ids.size());
+        }
+        ids.put(ClipTokenizer.START_TOKEN, ids.size());
+        ids.put(ClipTokenizer.END_TOKEN, ids.size());
+        try {
+            return new BpeVocabulary(ids, merges);
+        } catch (IllegalArgumentException e) {
+            throw new RetouchException(gz + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Writes {@code dir/vocab.json} (ordered by id) and {@code dir/merges.txt} (with {@link #MERGES_HEADER}), each
      * atomically; {@code dir} must exist.

@@ -33,13 +33,15 @@ public final class ResnetBlock2D extends Module {
 
     /** x (B, in, H, W), temb (B, tembDim) or null → (B, out, H, W). */
     public Tensor forward(Tensor x, Tensor temb) {
-        Tensor h = conv1.forward(torch.silu(norm1.forward(x)));
-        if (timeEmbProj != null && temb != null) {
-            h = h.add(timeEmbProj.forward(torch.silu(temb)).unsqueeze(-1).unsqueeze(-1));
-        }
-        h = conv2.forward(dropout.forward(torch.silu(norm2.forward(h))));
-        Tensor skip = convShortcut == null ? x : convShortcut.forward(x);
-        return skip.add(h);
+        return dev.retouch.core.tensor.Tensors.scoped(() -> {
+            Tensor h = conv1.forward(torch.silu(norm1.forward(x)));
+            if (timeEmbProj != null && temb != null) {
+                h = h.add(timeEmbProj.forward(torch.silu(temb)).unsqueeze(-1).unsqueeze(-1));
+            }
+            h = conv2.forward(dropout.forward(torch.silu(norm2.forward(h))));
+            Tensor skip = convShortcut == null ? x : convShortcut.forward(x);
+            return skip.add(h);
+        });
     }
 
     long macs(long h, long w) {

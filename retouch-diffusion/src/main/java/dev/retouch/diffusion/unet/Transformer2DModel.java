@@ -48,28 +48,30 @@ final class Transformer2DModel extends Module {
 
     /** x (B, C, H, W), context (B, M, D) → (B, C, H, W). */
     public Tensor forward(Tensor x, Tensor context) {
-        long b = x.size(0);
-        long height = x.size(2);
-        long width = x.size(3);
-        Tensor h = norm.forward(x);
-        if (convIn != null) {
-            h = convIn.forward(h);                                                // (B, inner, H, W)
-        }
-        h = h.reshape(b, h.size(1), height * width).transpose(1, 2);             // (B, HW, ·)
-        if (linearIn != null) {
-            h = linearIn.forward(h);                                              // (B, HW, inner)
-        }
-        for (BasicTransformerBlock block : transformerBlocks) {
-            h = block.forward(h, context);
-        }
-        if (linearOut != null) {
-            h = linearOut.forward(h);                                             // (B, HW, C)
-        }
-        h = h.transpose(1, 2).reshape(b, h.size(2), height, width);              // (B, ·, H, W)
-        if (convOut != null) {
-            h = convOut.forward(h);                                               // (B, C, H, W)
-        }
-        return h.add(x);
+        return dev.retouch.core.tensor.Tensors.scoped(() -> {
+            long b = x.size(0);
+            long height = x.size(2);
+            long width = x.size(3);
+            Tensor h = norm.forward(x);
+            if (convIn != null) {
+                h = convIn.forward(h);                                                // (B, inner, H, W)
+            }
+            h = h.reshape(b, h.size(1), height * width).transpose(1, 2);             // (B, HW, ·)
+            if (linearIn != null) {
+                h = linearIn.forward(h);                                              // (B, HW, inner)
+            }
+            for (BasicTransformerBlock block : transformerBlocks) {
+                h = block.forward(h, context);
+            }
+            if (linearOut != null) {
+                h = linearOut.forward(h);                                             // (B, HW, C)
+            }
+            h = h.transpose(1, 2).reshape(b, h.size(2), height, width);              // (B, ·, H, W)
+            if (convOut != null) {
+                h = convOut.forward(h);                                               // (B, C, H, W)
+            }
+            return h.add(x);
+        });
     }
 
     /** Multiply-accumulates over a height×width map with M context tokens. */
