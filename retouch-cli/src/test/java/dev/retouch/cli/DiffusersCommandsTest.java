@@ -80,6 +80,19 @@ class DiffusersCommandsTest {
     }
 
     @Test
+    void sineFineTunesAndEditsOnThePipelineAsOnItsSource() throws Exception {
+        for (Path model : List.of(ldm, pipeline)) {
+            String tag = model.equals(ldm) ? "ours" : "diffusers";
+            Path tuned = dir.resolve("sine-" + tag);
+            ok("finetune", "sine", "--model", model.toString(), "--image", in16.toString(), "--class", "face",
+                    "--steps", "3", "--batch", "2", "--seed", "5", "--out", tuned.toString());
+            ok("edit", "sine", "--tuned", tuned.toString(), "--prompt", "cat face", "--steps", "3", "--seed", "1",
+                    "--out", dir.resolve("sine-" + tag + ".png").toString());
+        }
+        assertArrayEquals(pixels(dir.resolve("sine-ours.png")), pixels(dir.resolve("sine-diffusers.png")));
+    }
+
+    @Test
     void badPipelinesAndConfigsAreOneClearError() throws Exception {
         CliRun notPipeline = CliRun.run("inspect", "--model", dir.toString());
         assertEquals(1, notPipeline.code(), notPipeline::describe);
