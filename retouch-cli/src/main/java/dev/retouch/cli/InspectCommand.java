@@ -4,6 +4,7 @@ import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.Json;
 import dev.retouch.diffusion.diffusers.DiffusersConfigs;
 import dev.retouch.diffusion.diffusers.DiffusersPipeline;
+import dev.retouch.diffusion.diffusers.SingleFileCheckpoint;
 import dev.retouch.diffusion.unet.UNet2DConditionConfig;
 import dev.retouch.diffusion.unet.UNet2DConditionModel;
 import picocli.CommandLine.ArgGroup;
@@ -31,7 +32,8 @@ final class InspectCommand implements Runnable {
     Common common;
 
     static final class Source {
-        @Option(names = "--model", paramLabel = "DIR", description = "A diffusers pipeline directory.")
+        @Option(names = "--model", paramLabel = "DIR|FILE", description = "A diffusers pipeline directory, or a "
+                + "Stable Diffusion 1.x single-file checkpoint (.safetensors).")
         Path model;
 
         @Option(names = "--unet-config", paramLabel = "FILE", description = "A diffusers UNet2DConditionModel "
@@ -53,9 +55,11 @@ final class InspectCommand implements Runnable {
             CliSupport.print(common, row);
             return;
         }
-        DiffusersPipeline.Configs configs = DiffusersPipeline.configs(source.model);
-        row.put("pipeline", configs.pipelineClass());
-        List<DiffusersPipeline.Component> components = DiffusersPipeline.inspect(source.model);
+        boolean single = SingleFileCheckpoint.isSingleFile(source.model);
+        DiffusersPipeline.Configs configs = single ? null : DiffusersPipeline.configs(source.model);
+        row.put("pipeline", single ? "Stable Diffusion 1.x single-file checkpoint" : configs.pipelineClass());
+        List<DiffusersPipeline.Component> components = single ? SingleFileCheckpoint.inspect(source.model)
+                : DiffusersPipeline.inspect(source.model);
         long total = 0;
         int problems = 0;
         for (DiffusersPipeline.Component c : components) {
@@ -66,11 +70,17 @@ final class InspectCommand implements Runnable {
             total += c.parameters();
             problems += c.mismatches().size();
         }
-        row.put("scheduler", configs.scheduler().className() + ": " + configs.noise().betaSchedule() + " betas "
-                + configs.noise().betaStart() + "–" + configs.noise().betaEnd() + ", " + configs.noise().predictionType()
-                + ", steps_offset " + configs.scheduler().stepsOffset() + " (not applied: our samplers space their own"
-                + " timesteps)");
-        row.put("tokenizer", configs.tokenizer().vocabSize() + " tokens, pads with id " + configs.tokenizer().padId());
+        if (single) {
+            row.put("scheduler", "SCALED_LINEAR betas 8.5E-4–0.012, EPSILON (Stable Diffusion 1.x's; not in the file)");
+            row.put("tokenizer", "OpenAI CLIP's (bundled; not in the file)");
+        } else {
+            row.put("scheduler", configs.scheduler().className() + ": " + configs.noise().betaSchedule() + " betas "
+                    + configs.noise().betaStart() + "–" + configs.noise().betaEnd() + ", "
+                    + configs.noise().predictionType() + ", steps_offset " + configs.scheduler().stepsOffset()
+                    + " (not applied: our samplers space their own timesteps)");
+            row.put("tokenizer", configs.tokenizer().vocabSize() + " tokens, pads with id "
+                    + configs.tokenizer().padId());
+        }
         row.put("parameters", total);
         CliSupport.print(common, row);
         if (problems > 0) {

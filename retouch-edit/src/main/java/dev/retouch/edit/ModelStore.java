@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.diffusion.diffusers.DiffusersPipeline;
+import dev.retouch.diffusion.diffusers.SingleFileCheckpoint;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
 import dev.retouch.edit.rectifier.Rectifier;
@@ -130,8 +131,13 @@ public final class ModelStore {
                 return dir;
             }
         }
+        if (sub.isEmpty() && SingleFileCheckpoint.isSingleFile(asPath)) {
+            return asPath.toAbsolutePath().normalize(); // a Stable Diffusion 1.x single-file checkpoint
+        }
         if (Files.exists(asPath)) {
-            throw new RetouchException(what + " " + nameOrPath + " is a file; expected a model directory");
+            throw new RetouchException(what + " " + nameOrPath + " is a file; expected a model directory"
+                    + (nameOrPath.endsWith(".safetensors") ? " (or a Stable Diffusion 1.x single-file checkpoint, "
+                    + "which this is not: it has no model.diffusion_model.* tensors)" : ""));
         }
         List<String> where = roots.stream().map(r -> r.resolve(sub).toString()).toList();
         throw new RetouchException(what + " '" + nameOrPath + "' not found: not a directory, and not a "
@@ -244,8 +250,9 @@ public final class ModelStore {
      */
     private static String stamp(Path dir) {
         StringBuilder b = new StringBuilder();
-        for (Path p : List.of(dir.resolve(ModelDirectory.CONFIG), dir.resolve(ModelDirectory.WEIGHTS),
-                dir.resolve(DiffusersPipeline.INDEX))) {
+        List<Path> files = Files.isRegularFile(dir) ? List.of(dir) : List.of(dir.resolve(ModelDirectory.CONFIG),
+                dir.resolve(ModelDirectory.WEIGHTS), dir.resolve(DiffusersPipeline.INDEX));
+        for (Path p : files) {
             try {
                 b.append(Files.size(p)).append('@').append(Files.getLastModifiedTime(p).toMillis()).append(';');
             } catch (IOException e) {
@@ -302,8 +309,8 @@ public final class ModelStore {
 
     /** What a model directory holds, from its config: its {@code type}, else the shape of the config. */
     public static String kind(Path dir) {
-        if (DiffusersPipeline.isPipeline(dir)) {
-            return "latent-diffusion"; // a Stable Diffusion pipeline in diffusers' layout
+        if (DiffusersPipeline.isPipeline(dir) || SingleFileCheckpoint.isSingleFile(dir)) {
+            return "latent-diffusion"; // a Stable Diffusion pipeline in diffusers' layout, or a single-file one
         }
         JsonNode c = ModelDirectory.open(dir).configTree();
         String type = c.path("type").asText("");

@@ -46,6 +46,23 @@ class ModelStoreTest {
     }
 
     @Test
+    void aStableDiffusionSingleFileCheckpointIsALatentModelGivenByPath() {
+        Path ckpt = dev.retouch.diffusion.diffusers.SingleFileCheckpointTest.writeTiny(tmp.resolve("sd.safetensors"))
+                .file();
+        ModelStore store = ModelStore.of(user, shipped);
+        assertEquals(ckpt.toAbsolutePath(), store.resolve(ckpt.toString()));
+        assertTrue(store.isLatent(ckpt.toString()));
+        assertEquals(64, store.latent(ckpt.toString()).unet().config().crossAttentionDim());
+        assertTrue(store.latent(ckpt.toString()) == store.latent(ckpt.toString()), "loaded once");
+        Path notOne = tmp.resolve("other.safetensors");
+        dev.retouch.core.io.Safetensors.save(notOne, java.util.Map.of("w", dev.retouch.core.tensor.Tensors.ofLongs(
+                new long[]{1}, 1)), java.util.Map.of());
+        RetouchException e = org.junit.jupiter.api.Assertions.assertThrows(RetouchException.class,
+                () -> store.resolve(notOne.toString()));
+        assertTrue(e.getMessage().contains("not: it has no model.diffusion_model.* tensors"), e.getMessage());
+    }
+
+    @Test
     void namesResolveInRootOrderAndPathsAsGiven() {
         ModelStore store = ModelStore.of(user, shipped);
         assertEquals(user.resolve("tiny-ddpm").toAbsolutePath(), store.resolve("tiny-ddpm"));

@@ -209,8 +209,12 @@ public final class DiffusersPipeline {
     }
 
     private static Component compare(String name, String summary, Module module, Path dir, String stem) {
+        return compare(name, summary, module, DiffusersWeights.shapes(DiffusersWeights.files(dir.resolve(name), stem)));
+    }
+
+    /** A module's expected tensors against stored names and shapes. */
+    static Component compare(String name, String summary, Module module, Map<String, long[]> stored) {
         Map<String, Tensor> expected = module.stateDict();
-        Map<String, long[]> stored = DiffusersWeights.shapes(DiffusersWeights.files(dir.resolve(name), stem));
         List<String> problems = new ArrayList<>();
         long storedCount = 0;
         for (var e : stored.entrySet()) {

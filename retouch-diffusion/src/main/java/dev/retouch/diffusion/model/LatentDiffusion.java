@@ -46,12 +46,16 @@ public final class LatentDiffusion {
 
     /**
      * Loads the model in {@code dir} with the autoencoder and text encoder its config names (paths relative to
-     * {@code dir}), or a Stable Diffusion pipeline in diffusers' layout ({@code model_index.json}; see
-     * {@link dev.retouch.diffusion.diffusers.DiffusersPipeline}). Every failure names the file at fault.
+     * {@code dir}), a Stable Diffusion pipeline in diffusers' layout ({@code model_index.json}; see
+     * {@link dev.retouch.diffusion.diffusers.DiffusersPipeline}), or a Stable Diffusion 1.x single-file checkpoint
+     * ({@link dev.retouch.diffusion.diffusers.SingleFileCheckpoint}). Every failure names the file at fault.
      */
     public static LatentDiffusion load(Path dir) {
         if (dev.retouch.diffusion.diffusers.DiffusersPipeline.isPipeline(dir)) {
             return dev.retouch.diffusion.diffusers.DiffusersPipeline.load(dir);
+        }
+        if (dev.retouch.diffusion.diffusers.SingleFileCheckpoint.isSingleFile(dir)) {
+            return dev.retouch.diffusion.diffusers.SingleFileCheckpoint.load(dir);
         }
         LatentDiffusionModel model = LatentDiffusionModel.load(dir);
         Path configFile = dir.resolve(ModelDirectory.CONFIG);

@@ -77,13 +77,37 @@ public record BpeVocabulary(Map<String, Integer> ids, List<Merge> merges) {
      * {@code <|startoftext|>} and {@code <|endoftext|>} (49,408 tokens, ids 49406 and 49407).
      */
     public static BpeVocabulary readOpenAiMerges(Path gz) {
-        String text;
-        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try (var in = Files.newInputStream(gz)) {
+            return readOpenAiMerges(in, gz.toString());
         } catch (NoSuchFileException e) {
             throw new RetouchException("missing " + gz + " (OpenAI CLIP's bpe_simple_vocab_16e6.txt.gz)");
         } catch (IOException e) {
-            throw new RetouchException("cannot read " + gz + " as a gzip file: " + e.getMessage(), e);
+            throw new RetouchException("cannot read " + gz + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * OpenAI CLIP's tokenizer as bundled with this library (its released merges file; the tokenizer of Stable
+     * Diffusion 1.x's text encoder, which single-file checkpoints do not carry).
+     */
+    public static BpeVocabulary openAiClip() {
+        String name = "bpe_simple_vocab_16e6.txt.gz";
+        try (var in = BpeVocabulary.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new RetouchException("the bundled " + name + " is missing from the class path");
+            }
+            return readOpenAiMerges(in, name);
+        } catch (IOException e) {
+            throw new RetouchException("cannot read the bundled " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BpeVocabulary readOpenAiMerges(java.io.InputStream raw, String gz) throws IOException {
+        String text;
+        try (var in = new java.util.zip.GZIPInputStream(raw)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.util.zip.ZipException e) {
+            throw new RetouchException(gz + " is not a gzip file: " + e.getMessage(), e);
         }
         String[] lines = text.split("\n", -1);
         if (lines.length < OPENAI_CLIP_MERGES + 1) {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Our BPE tokenizer on OpenAI CLIP's own vocabulary (the released {@code bpe_simple_vocab_16e6.txt.gz}, the text
+ * Our BPE tokenizer on OpenAI CLIP's own vocabulary (the released {@code bpe_simple_vocab_16e6.txt.gz}, bundled; the text
  * encoder's tokenizer of Stable Diffusion 1.x and, with another pad token, 2.x) against the ids OpenAI's tokenizer
  * gives 20 texts: lower-casing, repeated whitespace, punctuation and contractions, digits, composed and decomposed
  * accents, emoji with modifiers, CJK, and a 100-word prompt cut to the 77-token context with its end token kept
@@ -27,7 +27,7 @@ class ClipTokenizerParityTest {
 
     @Test
     void idsEqualOpenAisTokenizerOnTheGoldenSet() throws Exception {
-        BpeVocabulary vocabulary = BpeVocabulary.readOpenAiMerges(DIR.resolve("bpe_simple_vocab_16e6.txt.gz"));
+        BpeVocabulary vocabulary = BpeVocabulary.openAiClip();
         assertEquals(49408, vocabulary.size());
         ClipTokenizer tokenizer = ClipTokenizer.of(vocabulary);
         assertEquals(49406, tokenizer.startId());
