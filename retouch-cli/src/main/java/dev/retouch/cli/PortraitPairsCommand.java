@@ -139,7 +139,7 @@ final class PortraitPairsCommand implements Runnable {
                     + "(--min-similarity " + minSimilarity + "); lower it or generate more");
         }
         Path partial = out.resolveSibling(out.getFileName() + ".partial");
-        deleteTree(partial);
+        dev.retouch.core.io.AtomicFiles.deleteTree(partial);
         PortraitPairs.write(partial, kept, new PortraitPairs.Manifest(t.name(), Models.resolve(model).toString(),
                 settings, seed, minSimilarity, pairs.size(), entries));
         Images.writePng(partial.resolve("preview.png"), Images.grid(keptSheet.subList(0, Math.min(48,
@@ -248,18 +248,5 @@ final class PortraitPairsCommand implements Runnable {
             }
         }
         return out;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new RetouchException("cannot remove the leftover " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

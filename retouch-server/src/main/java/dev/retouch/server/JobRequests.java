@@ -375,20 +375,9 @@ final class JobRequests {
                 }
                 return r.effect().apply(pairs.get(0).before(), 0);
             } finally {
-                deleteTree(work);
+                dev.retouch.core.io.AtomicFiles.deleteTreeQuietly(work); // a leftover hidden directory is never read
             }
         });
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover hidden directory is harmless; the next start does not read it
-        }
     }
 
     private static SamplerKind sampler(Fields f) {

@@ -106,4 +106,27 @@ public final class AtomicFiles {
             // Best effort: the caller's exception matters more than a stray temporary file.
         }
     }
+
+    /** Deletes {@code dir} and everything below it (nothing when it does not exist); one error naming it otherwise. */
+    public static void deleteTree(Path dir) {
+        if (!java.nio.file.Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new dev.retouch.core.RetouchException("cannot remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #deleteTree}, best effort: for leftovers that nothing reads (hidden staging directories). */
+    public static void deleteTreeQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (dev.retouch.core.RetouchException ignored) {
+            // a leftover staging directory is harmless: it is never read
+        }
+    }
 }

@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Where the emoji archive lives on disk, and how it gets there.
@@ -92,7 +90,7 @@ public final class EmojiCache {
         } catch (IOException e) {
             throw new RetouchException("cannot move the fetched emoji archive into " + path() + ": " + e, e);
         } finally {
-            deleteRecursively(staging);
+            dev.retouch.core.io.AtomicFiles.deleteTreeQuietly(staging); // a leftover staging folder is never read
         }
     }
 
@@ -142,14 +140,6 @@ public final class EmojiCache {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a leftover staging folder is harmless (a dot-folder that is never read)
         }
     }
 }

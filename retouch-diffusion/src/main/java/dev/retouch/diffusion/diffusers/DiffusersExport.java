@@ -42,18 +42,14 @@ public final class DiffusersExport {
         }
         Path partial = dir.resolveSibling(dir.getFileName() + ".partial");
         try {
-            deleteTree(partial);
+            AtomicFiles.deleteTree(partial);
             Files.createDirectories(partial);
             write(ld, partial, half);
             Files.move(partial, dir);
         } catch (IOException e) {
             throw new RetouchException("cannot write " + dir + ": " + e.getMessage(), e);
         } finally {
-            try {
-                deleteTree(partial);
-            } catch (IOException ignored) {
-                // nothing more to do: the rename either happened or the error above says why
-            }
+            AtomicFiles.deleteTreeQuietly(partial); // the rename happened, or the error above says why
         }
     }
 
@@ -210,16 +206,5 @@ public final class DiffusersExport {
         c.put("steps_offset", 0);
         c.put("timestep_spacing", "leading");
         return c;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
-        }
     }
 }

@@ -81,31 +81,22 @@ public final class SingleFileCheckpoint {
         ClipConfig.Text textConfig = textConfig(shapes, file, vocabulary.ids().get("<|endoftext|>"));
 
         Map<String, Map<String, Tensor>> parts = new LinkedHashMap<>();
-        parts.put("unet", new LinkedHashMap<>());
-        parts.put("vae", new LinkedHashMap<>());
-        parts.put("text", new LinkedHashMap<>());
+        for (String c : List.of("unet", "vae", "text_encoder")) {
+            parts.put(c, new LinkedHashMap<>());
+        }
         int layers = unetConfig.layersPerBlock();
         int vaeLevels = vaeConfig.blockOutChannels().size();
         for (Map.Entry<String, Tensor> e : Safetensors.load(file).entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith(UNET)) {
-                parts.get("unet").put(unetName(k.substring(UNET.length()), layers), e.getValue());
-            } else if (k.startsWith(VAE)) {
-                String n = vaeName(k.substring(VAE.length()), vaeLevels);
+            Target to = target(e.getKey(), layers, vaeLevels);
+            if (to != null) {
                 Tensor t = e.getValue();
-                if (n.contains(".attentions.0.to_") && t.dim() == 4) {
-                    t = t.reshape(t.size(0), t.size(1)); // 1×1 convolution → linear
-                }
-                parts.get("vae").put(n, t);
-            } else if (k.startsWith(TEXT) && !k.endsWith("position_ids")) {
-                String rest = k.substring(TEXT.length());
-                parts.get("text").put(rest.startsWith("text_model.") ? rest : "text_model." + rest, e.getValue());
+                parts.get(to.component()).put(to.name(), to.matrix() && t.dim() == 4 ? t.reshape(t.size(0), t.size(1)) : t);
             }
         }
         UNet2DConditionModel unet = strict(new UNet2DConditionModel(unetConfig), parts.get("unet"), file, "the UNet ("
                 + UNET + "*)");
         AutoencoderKL vae = strict(new AutoencoderKL(vaeConfig), parts.get("vae"), file, "the autoencoder (" + VAE + "*)");
-        ClipModel text = strict(new ClipModel(ClipConfig.textOnly(textConfig)), parts.get("text"), file,
+        ClipModel text = strict(new ClipModel(ClipConfig.textOnly(textConfig)), parts.get("text_encoder"), file,
                 "the text encoder (" + TEXT + "*)");
         NoiseScheduleConfig noise = new NoiseScheduleConfig(1000, 0.00085, 0.012, BetaSchedule.SCALED_LINEAR,
                 PredictionType.EPSILON, false, 1.0);
@@ -131,25 +122,44 @@ public final class SingleFileCheckpoint {
         UNet2DConditionConfig u = unetConfig(shapes, file);
         AutoencoderKLConfig v = vaeConfig(shapes, file);
         ClipConfig.Text t = textConfig(shapes, file, 49407);
-        Map<String, long[]> unet = new LinkedHashMap<>();
-        Map<String, long[]> vae = new LinkedHashMap<>();
-        Map<String, long[]> text = new LinkedHashMap<>();
+        Map<String, Map<String, long[]>> parts = new LinkedHashMap<>();
+        for (String c : List.of("unet", "vae", "text_encoder")) {
+            parts.put(c, new LinkedHashMap<>());
+        }
         shapes.forEach((k, s) -> {
-            if (k.startsWith(UNET)) {
-                unet.put(unetName(k.substring(UNET.length()), u.layersPerBlock()), s);
-            } else if (k.startsWith(VAE)) {
-                String n = vaeName(k.substring(VAE.length()), v.blockOutChannels().size());
-                vae.put(n, n.contains(".attentions.0.to_") && s.length == 4 ? new long[]{s[0], s[1]} : s);
-            } else if (k.startsWith(TEXT) && !k.endsWith("position_ids")) {
-                String rest = k.substring(TEXT.length());
-                text.put(rest.startsWith("text_model.") ? rest : "text_model." + rest, s);
+            Target to = target(k, u.layersPerBlock(), v.blockOutChannels().size());
+            if (to != null) {
+                parts.get(to.component()).put(to.name(), to.matrix() && s.length == 4 ? new long[]{s[0], s[1]} : s);
             }
         });
+        Map<String, long[]> unet = parts.get("unet");
+        Map<String, long[]> vae = parts.get("vae");
+        Map<String, long[]> text = parts.get("text_encoder");
         return List.of(
                 DiffusersPipeline.compare("unet", DiffusersPipeline.unetSummary(u), new UNet2DConditionModel(u), unet),
                 DiffusersPipeline.compare("vae", DiffusersPipeline.vaeSummary(v), new AutoencoderKL(v), vae),
                 DiffusersPipeline.compare("text_encoder", DiffusersPipeline.textSummary(t),
                         new ClipModel(ClipConfig.textOnly(t)), text));
+    }
+
+    /** Where a stored tensor goes: its component, its name there, whether a 1×1 convolution becomes a matrix. */
+    private record Target(String component, String name, boolean matrix) {
+    }
+
+    /** The target of the stored tensor {@code k}, or null for one that is not read (EMA copies, schedule buffers). */
+    private static Target target(String k, int layers, int vaeLevels) {
+        if (k.startsWith(UNET)) {
+            return new Target("unet", unetName(k.substring(UNET.length()), layers), false);
+        }
+        if (k.startsWith(VAE)) {
+            String n = vaeName(k.substring(VAE.length()), vaeLevels);
+            return new Target("vae", n, n.contains(".attentions.0.to_"));
+        }
+        if (k.startsWith(TEXT) && !k.endsWith("position_ids")) {
+            String rest = k.substring(TEXT.length());
+            return new Target("text_encoder", rest.startsWith("text_model.") ? rest : "text_model." + rest, false);
+        }
+        return null;
     }
 
     private static <M extends Module> M strict(M module, Map<String, Tensor> weights, Path file, String what) {

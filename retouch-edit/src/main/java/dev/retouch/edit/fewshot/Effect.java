@@ -143,9 +143,9 @@ public final class Effect {
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve(PAIRS + ".tmp");
-            deleteTree(tmp);
+            dev.retouch.core.io.AtomicFiles.deleteTree(tmp);
             PairFolder.write(tmp, pairs);
-            deleteTree(dir.resolve(PAIRS));
+            dev.retouch.core.io.AtomicFiles.deleteTree(dir.resolve(PAIRS));
             Files.move(tmp, dir.resolve(PAIRS), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new RetouchException("cannot write effect " + dir + ": " + e.getMessage(), e);
@@ -216,17 +216,6 @@ public final class Effect {
             throw new RetouchException(configFile + ": effect format version " + v.intValue() + ", but this Retouch "
                     + "reads version " + FORMAT_VERSION + "; re-train the effect with this version or use a matching "
                     + "Retouch");
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
         }
     }
 }
