@@ -68,6 +68,22 @@ public final class UNet2DModel extends Module {
      * {@code up_blocks.i} (and the middle block's under {@code mid_block}) when the map is not null.
      */
     public Tensor forward(Tensor x, Tensor t, Map<String, Tensor> features) {
+        return decode(encode(x, t), features);
+    }
+
+    /** What the first half of a pass computes: the time embedding, the down path's output and its skips. */
+    public record Encoded(Tensor temb, Tensor h, List<Tensor> skips) {
+        public Encoded {
+            skips = List.copyOf(skips);
+        }
+    }
+
+    /**
+     * The time embedding, {@code conv_in} and the down blocks: the part of a pass that {@link #decode} continues.
+     * A caller that runs the second half twice with different middle/up weights (the rectifier, whose offsets touch
+     * only those) computes this once.
+     */
+    public Encoded encode(Tensor x, Tensor t) {
         Tensor temb = timeEmbedding.forward(t.numel() == 1 && x.size(0) > 1 ? t.expand(x.size(0)) : t);
         Tensor h = convIn.forward(x);
         List<Tensor> skips = new ArrayList<>();
@@ -75,12 +91,22 @@ public final class UNet2DModel extends Module {
         for (DownBlock2D block : downBlocks) {
             h = block.forward(h, temb, null, skips);
         }
-        h = midBlock.forward(h, temb, null);
+        return new Encoded(temb, h, skips);
+    }
+
+    /** The middle and up blocks and the output layers over {@code e}, which stays as it was (it may be decoded again). */
+    public Tensor decode(Encoded e) {
+        return decode(e, null);
+    }
+
+    private Tensor decode(Encoded e, Map<String, Tensor> features) {
+        List<Tensor> skips = new ArrayList<>(e.skips());
+        Tensor h = midBlock.forward(e.h(), e.temb(), null);
         if (features != null) {
             features.put("mid_block", h);
         }
         for (int i = 0; i < upBlocks.size(); i++) {
-            h = upBlocks.get(i).forward(h, temb, null, skips);
+            h = upBlocks.get(i).forward(h, e.temb(), null, skips);
             if (features != null) {
                 features.put("up_blocks." + i, h);
             }

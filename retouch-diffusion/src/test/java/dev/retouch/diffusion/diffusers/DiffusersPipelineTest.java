@@ -108,6 +108,21 @@ class DiffusersPipelineTest {
         assertTrue(v.clipSample());
     }
 
+    /**
+     * The component sizes of Stable Diffusion 1.5 as published (e.g. the fast.ai forum's "Stable Diffusion parameter
+     * budget allocation": UNet 859,520,964, VAE 83,653,863, CLIP text encoder 123,060,480), built by our classes from
+     * the public configs above; the UNet's is checked analytically in UNet2DConditionModelTest (3.4 GB to build).
+     */
+    @Test
+    void stableDiffusion15ComponentsHaveThePublishedParameterCounts() throws Exception {
+        Path f = Path.of("config.json");
+        try (org.bytedeco.javacpp.PointerScope ignored = new org.bytedeco.javacpp.PointerScope()) {
+            assertEquals(83_653_863L, new AutoencoderKL(DiffusersConfigs.vae(json(SD15_VAE), f)).parameterCount());
+            assertEquals(123_060_480L, new ClipModel(ClipConfig.textOnly(DiffusersConfigs.textEncoder(json(SD15_TEXT),
+                    f, 49407))).parameterCount());
+        }
+    }
+
     @Test
     void whatOurUNetCannotBuildIsOneErrorNamingTheFileAndKey() {
         Path f = Path.of("unet", "config.json");

@@ -6,6 +6,7 @@ import dev.retouch.diffusion.pipeline.Denoiser;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.pipeline.PixelPipelines;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
+import dev.retouch.diffusion.unet.UNet2DModel;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
@@ -119,13 +120,17 @@ public final class RectifiedModel {
     public Tensor forward(Tensor xt, int[] t, Tensor x0) {
         Tensor tt = timesteps(t);
         NoiseSchedule schedule = base.schedule();
+        UNet2DModel unet = base.unet();
+        UNet2DModel.Encoded down;
         Tensor x0hat;
         try (NoGradGuard ignored = new NoGradGuard()) {
-            x0hat = schedule.maybeClip(schedule.predictX0(base.unet().forward(xt, tt), xt, t));
+            // the offsets touch only the middle and up blocks: both passes share the down path, computed once
+            down = unet.encode(xt, tt);
+            x0hat = schedule.maybeClip(schedule.predictX0(unet.decode(down), xt, t));
         }
         Map<String, Tensor> deltas = rectifier.forward(x0, x0hat, tt);
         Map<Conv2d, Tensor> offsets = new HashMap<>();
         deltas.forEach((name, d) -> offsets.put(layers.get(name), d));
-        return Conv2d.modulated(offsets, () -> base.unet().forward(xt, tt));
+        return Conv2d.modulated(offsets, () -> unet.decode(down));
     }
 }

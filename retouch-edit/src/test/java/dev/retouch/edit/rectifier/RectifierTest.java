@@ -84,6 +84,15 @@ class RectifierTest {
                             .mul(Tensors.s(0.05))));
             Tensor moved = m.forward(xt, t, x0);
             assertTrue(maxAbs(plain.sub(moved)) > 1e-3, "the offsets did not reach the UNet");
+            // the shared down path gives exactly the two full passes of the paper's design
+            var schedule = base.schedule();
+            Tensor tt = RectifiedModel.timesteps(t);
+            Tensor x0hat = schedule.maybeClip(schedule.predictX0(base.unet().forward(xt, tt), xt, t));
+            Map<String, dev.retouch.core.nn.Conv2d> convs = RectifierConfig.convolutions(base.unet());
+            Map<dev.retouch.core.nn.Conv2d, Tensor> offsets = new java.util.HashMap<>();
+            r.forward(x0, x0hat, tt).forEach((name, d) -> offsets.put(convs.get(name), d));
+            Tensor twoFullPasses = dev.retouch.core.nn.Conv2d.modulated(offsets, () -> base.unet().forward(xt, tt));
+            assertEquals(0.0, maxAbs(twoFullPasses.sub(moved)));
         }
     }
 
