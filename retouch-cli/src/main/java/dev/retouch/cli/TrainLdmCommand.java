@@ -71,6 +71,11 @@ final class TrainLdmCommand implements Runnable {
             description = "Probability of training on the empty prompt instead of the caption (default: ${DEFAULT-VALUE}).")
     double captionDropout;
 
+    @Option(names = "--caption-variants", description = "Also train on each image's caption in its two shorter "
+            + "phrasings, the emoji's name alone and its subcategory alone (each with its skin tones): three (image, "
+            + "caption) pairs per image, so that a prompt is not one fixed string per image.")
+    boolean captionVariants;
+
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N train-split images only "
             + "(0 = all; for quick trials).")
     int limit;
@@ -126,7 +131,7 @@ final class TrainLdmCommand implements Runnable {
     /** The recipe options that differ from the defaults, as command-line text for the model card. */
     private String recipeOptions() {
         return recipe.changed() + (initFrom != null ? " --init-from " + initFrom : "")
-                + (twoPanel > 0 ? " --two-panel " + twoPanel : "");
+                + (twoPanel > 0 ? " --two-panel " + twoPanel : "") + (captionVariants ? " --caption-variants" : "");
     }
 
     @Override
@@ -136,6 +141,9 @@ final class TrainLdmCommand implements Runnable {
         recipe.validate();
         CliSupport.requireRange("--limit", limit, 0, Integer.MAX_VALUE);
         CliSupport.requireRange("--two-panel", twoPanel, 0, 1_000_000);
+        if (twoPanel > 0 && captionVariants) {
+            throw new dev.retouch.core.InvalidRequestException("--two-panel and --caption-variants cannot be combined");
+        }
         if (twoPanel > 0 && limit > 0) {
             throw new dev.retouch.core.InvalidRequestException("--two-panel and --limit cannot be combined: the "
                     + "composites are drawn from the whole train split");
@@ -217,7 +225,23 @@ final class TrainLdmCommand implements Runnable {
         int encodeBatch = 64;
         Progress bar = new Progress("encode latents and captions", LdmData.progressSteps(captions.size(), encodeBatch),
                 System.err, System.console() != null, 0);
-        return LdmData.precompute(autoencoder, textEncoder, images, captions, encodeBatch, bar);
+        LdmData data = LdmData.precompute(autoencoder, textEncoder, images, captions, encodeBatch, bar);
+        if (!captionVariants) {
+            return data;
+        }
+        List<String> names = new java.util.ArrayList<>();
+        List<String> subcategories = new java.util.ArrayList<>();
+        for (String c : captions) {
+            List<String> v = EmojiDataset.captionVariants(c);
+            names.add(v.isEmpty() ? c : v.get(0));
+            subcategories.add(v.isEmpty() ? c : v.get(1));
+        }
+        Progress more = new Progress("encode caption variants", 2 * ((captions.size() + encodeBatch - 1) / encodeBatch),
+                System.err, System.console() != null, 0);
+        Tensor byName = LdmData.captionStates(textEncoder, names, encodeBatch, more);
+        Tensor bySubcategory = LdmData.captionStates(textEncoder, subcategories, encodeBatch, more);
+        return new LdmData(dev.retouch.core.tensor.Tensors.cat(0, data.latents(), data.latents(), data.latents()),
+                dev.retouch.core.tensor.Tensors.cat(0, data.states(), byName, bySubcategory), data.emptyState());
     }
 
     private static long countTrue(boolean[] flags) {
@@ -255,6 +279,11 @@ final class TrainLdmCommand implements Runnable {
                 clipDir, c.unet().blockOutChannels(), c.unet().crossAttention(), c.noise().numTrainTimesteps(),
                 c.noise().betaSchedule(), c.noise().betaStart(), c.noise().betaEnd(), c.noise().predictionType(),
                 pairs, captionDropout, tc.emaDecay(), c.vae(), c.textEncoder())
+                + (!captionVariants ? "" : """
+                **Caption variants** (`--caption-variants`): each image also appears with its name alone and with its
+                subcategory alone (skin tones kept), three (image, caption) pairs per image, drawn uniformly.
+
+                """)
                 + (twoPanel == 0 ? "" : String.format(Locale.ROOT, """
                 **Two-panel model** (`--two-panel %d`): trained on %d composites of two of those images side by side
                 (latent canvas %d×%d), half the same emoji in two skin tones and half two yellow faces, never a

@@ -212,6 +212,14 @@ class LatentCommandsTest {
         ok("generate", "--model", model.toString(), "--prompt", "red heart", "--steps", "2", "--out", out.toString());
         assertTrue(Files.exists(out));
 
+        // with the caption variants: three (image, caption) pairs per image, said in the card
+        Path variants = dir.resolve("run-variants");
+        CliRun v = ok("train", "ldm", "--vae", dir.resolve("vae").toString(), "--clip", dir.resolve("clip").toString(),
+                "--out", variants.toString(), "--limit", "8", "--steps", "2", "--batch", "2", "--caption-variants");
+        assertTrue(v.err().contains("on 24 latents"), v::describe);
+        String variantCard = Files.readString(variants.resolve("model/MODEL_CARD.md"));
+        assertTrue(variantCard.contains("--caption-variants") && variantCard.contains("Caption variants"), variantCard);
+
         CliRun again = CliRun.run("train", "ldm", "--vae", dir.resolve("vae").toString(), "--clip",
                 dir.resolve("clip").toString(), "--out", run.toString(), "--limit", "8", "--steps", "2");
         assertEquals(1, again.code(), again::describe);

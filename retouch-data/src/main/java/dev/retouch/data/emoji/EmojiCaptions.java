@@ -50,4 +50,23 @@ final class EmojiCaptions {
         parts.add(entry.subcategory());
         return String.join(", ", parts).toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * The two shorter phrasings of a caption of this format: without the subcategory ({@code <name>[, tones]}) and
+     * without the name ({@code [tones, ]<subcategory>}), e.g. "grinning face" and "face-smiling". A caption of one
+     * part has none.
+     */
+    static List<String> variants(String caption) {
+        String[] parts = caption.split(", ");
+        if (parts.length < 2) {
+            return List.of();
+        }
+        List<String> tones = List.of(parts).subList(1, parts.length - 1);
+        List<String> nameOnly = new ArrayList<>();
+        nameOnly.add(parts[0]);
+        nameOnly.addAll(tones);
+        List<String> subcategoryOnly = new ArrayList<>(tones);
+        subcategoryOnly.add(parts[parts.length - 1]);
+        return List.of(String.join(", ", nameOnly), String.join(", ", subcategoryOnly));
+    }
 }

@@ -107,6 +107,14 @@ public final class EmojiDataset {
         return images;
     }
 
+    /**
+     * The shorter phrasings of a caption of this dataset: its name alone and its subcategory alone (each with the
+     * skin tones it names), for training a text-conditional model on more than one string per image.
+     */
+    public static List<String> captionVariants(String caption) {
+        return EmojiCaptions.variants(caption);
+    }
+
     /** The caption of every image of {@code split}, in the order of {@link #images(Split)}. */
     public List<String> captions(Split split) {
         return images(split).stream().map(EmojiImage::caption).toList();

@@ -28,6 +28,15 @@ class EmojiCaptionsTest {
     }
 
     @Test
+    void captionVariantsAreTheNameAndTheSubcategoryEachWithTheTones() {
+        assertEquals(java.util.List.of("grinning face", "face-smiling"),
+                EmojiDataset.captionVariants("grinning face, face-smiling"));
+        assertEquals(java.util.List.of("waving hand sign, medium-dark skin tone", "medium-dark skin tone, hand-fingers-open"),
+                EmojiDataset.captionVariants("waving hand sign, medium-dark skin tone, hand-fingers-open"));
+        assertEquals(java.util.List.of(), EmojiDataset.captionVariants("red heart"));
+    }
+
+    @Test
     void everyToneHasItsLabel() {
         assertEquals("waving hand sign, light skin tone, hand-fingers-open", EmojiCaptions.caption(WAVE, "1F3FB"));
         assertEquals("waving hand sign, medium-light skin tone, hand-fingers-open",
