@@ -236,10 +236,11 @@ final class TrainLdmCommand implements Runnable {
             names.add(v.isEmpty() ? c : v.get(0));
             subcategories.add(v.isEmpty() ? c : v.get(1));
         }
-        Progress more = new Progress("encode caption variants", 2 * ((captions.size() + encodeBatch - 1) / encodeBatch),
-                System.err, System.console() != null, 0);
-        Tensor byName = LdmData.captionStates(textEncoder, names, encodeBatch, more);
-        Tensor bySubcategory = LdmData.captionStates(textEncoder, subcategories, encodeBatch, more);
+        int batches = (captions.size() + encodeBatch - 1) / encodeBatch;
+        Tensor byName = LdmData.captionStates(textEncoder, names, encodeBatch,
+                new Progress("encode names alone", batches, System.err, System.console() != null, 0));
+        Tensor bySubcategory = LdmData.captionStates(textEncoder, subcategories, encodeBatch,
+                new Progress("encode subcategories alone", batches, System.err, System.console() != null, 0));
         return new LdmData(dev.retouch.core.tensor.Tensors.cat(0, data.latents(), data.latents(), data.latents()),
                 dev.retouch.core.tensor.Tensors.cat(0, data.states(), byName, bySubcategory), data.emptyState());
     }
