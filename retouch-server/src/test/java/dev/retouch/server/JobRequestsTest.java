@@ -15,6 +15,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Names in a request resolve only inside the model store: a link that leads out of it is refused before loading. */
 class JobRequestsTest {
+    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    void aStableDiffusionPipelineInTheStoreIsAModelNameLikeAnyOther(@TempDir Path tmp) throws Exception {
+        ModelStore shipped = ModelStore.of(HOME.resolve("models"));
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        dev.retouch.diffusion.diffusers.DiffusersExport.save(shipped.latent("emoji-ldm"), models.resolve("sd-emoji"),
+                true);
+        ModelStore store = ModelStore.of(models, HOME.resolve("models"));
+        assertTrue(store.list().stream().anyMatch(e -> e.name().equals("sd-emoji") && e.kind().equals("latent-diffusion")));
+        String request = "{\"method\":\"generate\",\"model\":\"%s\",\"prompt\":\"red heart\",\"steps\":3,\"seed\":1}";
+        Task pipeline = new JobRequests(store, 1 << 20, null).parse(String.format(request, "sd-emoji"), Map.of());
+        assertTrue(pipeline.parameters().get("model").equals("sd-emoji"), pipeline.parameters()::toString);
+        var none = dev.retouch.core.progress.StepListener.NONE;
+        dev.retouch.core.image.RgbImage image = pipeline.work().run(none);
+        assertTrue(image.width() == 64 && image.height() == 64);
+        // the shipped weights are fp16 already: exported in fp16 they are the same numbers, so the same picture
+        dev.retouch.core.image.RgbImage own = new JobRequests(store, 1 << 20, null)
+                .parse(String.format(request, "emoji-ldm"), Map.of()).work().run(none);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(own.chw(), image.chw());
+    }
 
     @Test
     void aModelOrEffectLinkLeadingOutOfTheStoreIsRefused(@TempDir Path tmp) throws Exception {
