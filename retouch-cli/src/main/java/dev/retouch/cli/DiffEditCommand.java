@@ -31,6 +31,9 @@ final class DiffEditCommand implements Runnable {
     @Mixin
     LatentSamplingOptions sampling;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
     Path image;
 
@@ -64,7 +67,7 @@ final class DiffEditCommand implements Runnable {
             throw new CliSupport.UsageError("--ratio must be in (0, 1], got " + CliSupport.num(ratio));
         }
         CliSupport.requireRange("--guidance", sampling.guidance, 0, 100);
-        DiffEditEditor editor = new DiffEditEditor(Models.store().latent(sampling.model));
+        DiffEditEditor editor = new DiffEditEditor(device.store().latent(sampling.model));
         LatentDiffusion ld = editor.model();
         CliSupport.requireRange("--steps", sampling.steps, 1, ld.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.latentInput(image, ld, resize);
@@ -72,8 +75,8 @@ final class DiffEditCommand implements Runnable {
                 sampling.seed);
         DiffEditResult r = editor.edit(request, Progress.stderr("diffedit", 0));
         r.warnings().forEach(CliSupport::warn);
-        ImageOutput o = ImageOutput.of("diffedit", out).param("model", sampling.model).param("image", image.toString())
-                .params(request).write(r.image());
+        ImageOutput o = device.record(ImageOutput.of("diffedit", out).param("model", sampling.model))
+                .param("image", image.toString()).params(request).write(r.image());
         if (maskOut != null) {
             Images.writeMaskPng(maskOut, r.mask());
         }

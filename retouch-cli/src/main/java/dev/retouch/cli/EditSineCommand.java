@@ -49,6 +49,9 @@ final class EditSineCommand implements Runnable {
     @Mixin
     SamplerOption sampler;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--width", description = "Output width in pixels (default: the model's image size).")
     Integer width;
 
@@ -76,7 +79,8 @@ final class EditSineCommand implements Runnable {
         CliSupport.requireRange("--steps", steps, 1, 1000);
         checkSide("--width", width);
         checkSide("--height", height);
-        SineEditor editor = new SineEditor(Models.store().sineBaseAt(tuned), Models.store().sineAt(tuned));
+        var store = device.store();
+        SineEditor editor = new SineEditor(store.sineBaseAt(tuned), store.sineAt(tuned));
         LatentDiffusion base = editor.base();
         CliSupport.requireRange("--k", k, 0, base.schedule().numTrainTimesteps());
         int w = width != null ? width : base.imageSize();
@@ -92,7 +96,7 @@ final class EditSineCommand implements Runnable {
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
         RgbImage result = r.image();
-        ImageOutput.of("edit sine", out).param("tuned", tuned.toString()).params(request).write(result)
+        device.record(ImageOutput.of("edit sine", out).param("tuned", tuned.toString())).params(request).write(result)
                 .print(common, secs);
     }
 

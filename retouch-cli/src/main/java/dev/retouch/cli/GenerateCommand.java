@@ -23,6 +23,9 @@ final class GenerateCommand implements Runnable {
     @Mixin
     LatentSamplingOptions sampling;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--prompt", required = true, description = "What to draw (may be empty).")
     String prompt;
 
@@ -45,7 +48,7 @@ final class GenerateCommand implements Runnable {
         CliSupport.checkOutput(out);
         CliSupport.requireRange("--count", count, 1, 64);
         CliSupport.requireRange("--guidance", sampling.guidance, 0, 100);
-        TextToImageEditor editor = new TextToImageEditor(Models.store().latent(sampling.model));
+        TextToImageEditor editor = new TextToImageEditor(device.store().latent(sampling.model));
         int T = editor.model().schedule().numTrainTimesteps();
         CliSupport.requireRange("--steps", sampling.steps, 1, T);
         var request = new TextToImageRequest(prompt, negative, count, sampling.steps, sampling.guidance,
@@ -54,7 +57,7 @@ final class GenerateCommand implements Runnable {
                 editor.scheduler(request).timesteps().length));
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
-        ImageOutput.of("generate", out).param("model", sampling.model).params(request).write(r.image())
+        device.record(ImageOutput.of("generate", out).param("model", sampling.model)).params(request).write(r.image())
                 .measure("truncated", !r.warnings().isEmpty()).print(common, secs);
     }
 }

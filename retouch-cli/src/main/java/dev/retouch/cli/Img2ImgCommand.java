@@ -27,6 +27,9 @@ final class Img2ImgCommand implements Runnable {
     @Mixin
     LatentSamplingOptions sampling;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--image", required = true, description = "Input PNG or JPEG.")
     Path image;
 
@@ -56,7 +59,7 @@ final class Img2ImgCommand implements Runnable {
             throw new CliSupport.UsageError("--strength must be in (0, 1], got " + CliSupport.num(strength));
         }
         CliSupport.requireRange("--guidance", sampling.guidance, 0, 100);
-        Img2ImgEditor editor = new Img2ImgEditor(Models.store().latent(sampling.model));
+        Img2ImgEditor editor = new Img2ImgEditor(device.store().latent(sampling.model));
         LatentDiffusion ld = editor.model();
         CliSupport.requireRange("--steps", sampling.steps, 1, ld.schedule().numTrainTimesteps());
         RgbImage input = CliSupport.latentInput(image, ld, resize);
@@ -66,7 +69,7 @@ final class Img2ImgCommand implements Runnable {
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
         RgbImage result = r.image();
-        ImageOutput.of("img2img", out).param("model", sampling.model).param("image", image.toString()).params(request)
-                .write(result).fidelity(input, result).print(common, secs);
+        device.record(ImageOutput.of("img2img", out).param("model", sampling.model)).param("image", image.toString())
+                .params(request).write(result).fidelity(input, result).print(common, secs);
     }
 }

@@ -71,13 +71,15 @@ final class InspectCommand implements Runnable {
             problems += c.mismatches().size();
         }
         if (single) {
-            row.put("scheduler", "SCALED_LINEAR betas 8.5E-4–0.012, EPSILON (Stable Diffusion 1.x's; not in the file)");
+            row.put("scheduler", "SCALED_LINEAR betas 8.5E-4–0.012, EPSILON, steps_offset 1 (Stable Diffusion 1.x's; "
+                    + "not in the file)");
             row.put("tokenizer", "OpenAI CLIP's (bundled; not in the file)");
         } else {
             row.put("scheduler", configs.scheduler().className() + ": " + configs.noise().betaSchedule() + " betas "
                     + configs.noise().betaStart() + "–" + configs.noise().betaEnd() + ", "
-                    + configs.noise().predictionType() + ", steps_offset " + configs.scheduler().stepsOffset()
-                    + " (not applied: our samplers space their own timesteps)");
+                    + configs.noise().predictionType() + ", steps_offset " + configs.scheduler().stepsOffset() + ", "
+                    + configs.scheduler().timestepSpacing() + " spacing" + (configs.scheduler().timestepSpacing()
+                    .equals("leading") ? "" : " (not applied: our samplers space leading, without the offset)"));
             row.put("tokenizer", configs.tokenizer().vocabSize() + " tokens, pads with id "
                     + configs.tokenizer().padId());
         }

@@ -45,6 +45,9 @@ final class ServeCommand implements Runnable {
             + "the Retouch home).")
     Path userModels;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public void run() {
         common.apply();
@@ -57,15 +60,16 @@ final class ServeCommand implements Runnable {
         CliSupport.mkdirs(user.resolve("effects"));
         RetouchServer.Options o = RetouchServer.Options.defaults().withHost(host).withPort(port)
                 .withQueue(workers, queue).withToken(token).withUserModels(user);
-        RetouchServer server = RetouchServer.start(ModelStore.of(user, shipped), o);
+        RetouchServer server = RetouchServer.start(ModelStore.of(user, shipped).placedOn(device.placement()), o);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("retouch serve: stopping (cancelling queued and running jobs)");
             server.close();
             stopped.countDown();
         }));
-        System.err.printf("retouch serve: the studio at http://%s:%d/ (workers %d, queue %d%s; trained effects in %s)%n",
-                host, server.port(), workers, queue, token == null ? "" : ", token required", user.resolve("effects"));
+        System.err.printf("retouch serve: the studio at http://%s:%d/ (workers %d, queue %d%s; text-to-image models on "
+                + "%s; trained effects in %s)%n", host, server.port(), workers, queue,
+                token == null ? "" : ", token required", device.placement().label(), user.resolve("effects"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.retouch.edit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.RetouchException;
+import dev.retouch.core.engine.Placement;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.diffusion.diffusers.DiffusersPipeline;
 import dev.retouch.diffusion.diffusers.SingleFileCheckpoint;
@@ -39,6 +40,7 @@ public final class ModelStore {
     public static final String HOME_ENV = "RETOUCH_HOME";
 
     private final List<Path> roots;
+    private final Placement placement;
     private final ConcurrentHashMap<Key, Loaded> loaded = new ConcurrentHashMap<>();
 
     private record Key(Class<?> type, Path dir) {
@@ -51,8 +53,9 @@ public final class ModelStore {
     public record Entry(String name, String kind, Path dir) {
     }
 
-    private ModelStore(List<Path> roots) {
+    private ModelStore(List<Path> roots, Placement placement) {
         this.roots = List.copyOf(roots);
+        this.placement = placement;
     }
 
     /** A store over these model roots, searched in order. */
@@ -61,7 +64,21 @@ public final class ModelStore {
         for (Path r : roots) {
             rs.add(r.toAbsolutePath().normalize());
         }
-        return new ModelStore(rs);
+        return new ModelStore(rs, Placement.CPU);
+    }
+
+    /**
+     * A store over the same roots whose text-to-image models (and SINE's fine-tuned UNets) load onto
+     * {@code target}, e.g. {@code Placement.resolve("cuda", "auto")}; it loads its own copies. Pixel models,
+     * classifiers, effects and portrait models stay on the CPU.
+     */
+    public ModelStore placedOn(Placement target) {
+        return target.equals(placement) ? this : new ModelStore(roots, target);
+    }
+
+    /** Where this store places the models it loads ({@link Placement#CPU} unless {@link #placedOn} said otherwise). */
+    public Placement placement() {
+        return placement;
     }
 
     /**
@@ -155,7 +172,7 @@ public final class ModelStore {
 
     /** A text-to-image latent diffusion model with its autoencoder and text encoder (e.g. {@code emoji-ldm}). */
     public LatentDiffusion latent(String nameOrPath) {
-        return load(resolve(nameOrPath), LatentDiffusion.class, LatentDiffusion::load);
+        return load(resolve(nameOrPath), LatentDiffusion.class, dir -> LatentDiffusion.load(dir).placeOn(placement));
     }
 
     /** Pixelguide's pixel classifiers (e.g. {@code pixelguide-emoji}). */
@@ -180,10 +197,15 @@ public final class ModelStore {
         });
     }
 
-    /** A portrait model (paper 003; e.g. {@code portrait-man-woman}) on its base model, shared with {@link #latent}. */
+    /**
+     * A portrait model (paper 003; e.g. {@code portrait-man-woman}) on its base model, shared with {@link #latent}
+     * (on the CPU, always: in a store placed elsewhere its base is a CPU copy of its own).
+     */
     public dev.retouch.edit.portrait.PortraitModel portrait(String nameOrPath) {
         return load(resolve(nameOrPath), dev.retouch.edit.portrait.PortraitModel.class,
-                d -> dev.retouch.edit.portrait.PortraitModel.load(d, base -> latent(base.toString())));
+                // portrait models run on the CPU: in a store placed elsewhere they get their own CPU base
+                d -> dev.retouch.edit.portrait.PortraitModel.load(d, base -> placement.isCpu() ? latent(base.toString())
+                        : LatentDiffusion.load(base)));
     }
 
     /** A SINE fine-tuned model (e.g. {@code sine-demo}). */
@@ -193,7 +215,7 @@ public final class ModelStore {
 
     /** The SINE model in {@code dir} (its loader names what is wrong with the directory). */
     public SineModel sineAt(Path dir) {
-        return load(dir, SineModel.class, SineModel::load);
+        return load(dir, SineModel.class, d -> SineModel.load(d).placeOn(placement));
     }
 
     /** The pretrained model a SINE model was tuned from (shared with {@link #latent} by directory). */
@@ -204,7 +226,8 @@ public final class ModelStore {
     /** The pretrained base of the SINE model in {@code dir}. */
     public LatentDiffusion sineBaseAt(Path dir) {
         SineModel tuned = sineAt(dir);
-        LatentDiffusion base = load(tuned.config().baseDir(dir), LatentDiffusion.class, d -> tuned.loadBase(dir));
+        LatentDiffusion base = load(tuned.config().baseDir(dir), LatentDiffusion.class,
+                d -> tuned.loadBase(dir).placeOn(placement));
         tuned.checkBase(base, dir.toString());
         return base;
     }

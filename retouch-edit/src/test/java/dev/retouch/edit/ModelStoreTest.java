@@ -63,6 +63,32 @@ class ModelStoreTest {
     }
 
     @Test
+    void aPlacedStoreLoadsItsOwnCopiesOfTextToImageModelsThere() throws java.io.IOException {
+        Path ldm = dev.retouch.diffusion.model.TinyLatentDiffusion.save(
+                dev.retouch.diffusion.model.TinyLatentDiffusion.create(5), Files.createDirectories(tmp.resolve("tiny")));
+        String ckpt = ldm.toString();
+        ModelStore cpu = ModelStore.of(user, shipped);
+        var half = new dev.retouch.core.engine.Placement("cpu", dev.retouch.core.engine.Placement.Precision.FP16);
+        ModelStore placed = cpu.placedOn(half);
+        assertSame(cpu, cpu.placedOn(dev.retouch.core.engine.Placement.CPU), "already there");
+        assertEquals(half, placed.placement());
+        var ld = placed.latent(ckpt);
+        assertEquals(half, ld.placement());
+        assertNotSame(cpu.latent(ckpt), ld, "a store of its own");
+        assertEquals(dev.retouch.core.engine.Placement.CPU, cpu.latent(ckpt).placement());
+        ld.unet().stateDict().forEach((k, t) -> assertEquals(org.bytedeco.pytorch.global.torch.ScalarType.Half,
+                dev.retouch.core.tensor.Tensors.dtype(t), k));
+        var request = new dev.retouch.edit.baseline.TextToImageRequest("red heart", "", 2, 10, 5.0,
+                dev.retouch.diffusion.schedule.SamplerKind.DDIM, 1);
+        var got = new dev.retouch.edit.baseline.TextToImageEditor(ld).edit(request, null).image();
+        var want = new dev.retouch.edit.baseline.TextToImageEditor(cpu.latent(ckpt)).edit(request, null)
+                .image();
+        assertEquals(want.width(), got.width());
+        double psnr = dev.retouch.core.metrics.Metrics.psnr(want, got, 1.0);
+        assertTrue(psnr > 30, "fp16 vs fp32 pixels of one seed: PSNR " + psnr);
+    }
+
+    @Test
     void namesResolveInRootOrderAndPathsAsGiven() {
         ModelStore store = ModelStore.of(user, shipped);
         assertEquals(user.resolve("tiny-ddpm").toAbsolutePath(), store.resolve("tiny-ddpm"));

@@ -38,9 +38,9 @@ public final class Tensors {
         return torch.arange(s(n)).to(torch.ScalarType.Long);
     }
 
-    /** A copy of a tensor's values as int64, in row-major order. */
+    /** A copy of a tensor's values as int64, in row-major order (read back from any device). */
     public static long[] toLongs(Tensor t) {
-        Tensor c = t.detach().to(torch.ScalarType.Long).contiguous();
+        Tensor c = t.detach().cpu().to(torch.ScalarType.Long).contiguous();
         long[] out = new long[(int) c.numel()];
         new org.bytedeco.javacpp.LongPointer(c.data_ptr()).get(out);
         return out;
@@ -60,9 +60,9 @@ public final class Tensors {
         }
     }
 
-    /** A copy of a tensor's values as float32, in row-major order. */
+    /** A copy of a tensor's values as float32, in row-major order (read back from any device). */
     public static float[] toFloats(Tensor t) {
-        Tensor c = t.detach().to(torch.ScalarType.Float).contiguous();
+        Tensor c = t.detach().cpu().to(torch.ScalarType.Float).contiguous();
         float[] out = new float[(int) c.numel()];
         new FloatPointer(c.data_ptr()).get(out);
         return out;
@@ -106,6 +106,29 @@ public final class Tensors {
     /** Standard normal noise of {@code shape} drawn from {@code gen} (float32, CPU). */
     public static Tensor randn(Generator gen, long... shape) {
         return torch.randn(shape, new GeneratorOptional(gen), new TensorOptions(torch.ScalarType.Float));
+    }
+
+    /**
+     * Standard normal noise of {@code shape} drawn from {@code gen} on the CPU (so that a seed gives the same noise on
+     * every device), then placed on {@code like}'s device in {@code like}'s floating-point type.
+     */
+    public static Tensor randn(Generator gen, Tensor like, long... shape) {
+        return placedLike(like, randn(gen, shape));
+    }
+
+    /** {@link #randn(Generator, Tensor, long...)} of {@code like}'s own shape. */
+    public static Tensor randnLike(Generator gen, Tensor like) {
+        return randn(gen, like, shape(like));
+    }
+
+    /** {@code t} on {@code like}'s device in {@code like}'s type ({@code t} itself when both already match). */
+    public static Tensor placedLike(Tensor like, Tensor t) {
+        return t.to(like, false, false, new org.bytedeco.pytorch.MemoryFormatOptional());
+    }
+
+    /** {@code t} on {@code like}'s device, keeping its own type (indices stay integers). */
+    public static Tensor onDeviceOf(Tensor like, Tensor t) {
+        return t.to(like.device(), dtype(t));
     }
 
     /** Uniform [0, 1) noise of {@code shape} drawn from {@code gen}. */

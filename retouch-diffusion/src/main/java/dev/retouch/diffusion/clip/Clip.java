@@ -6,6 +6,7 @@ import dev.retouch.diffusion.text.BpeVocabulary;
 import dev.retouch.diffusion.text.ClipEncoding;
 import dev.retouch.diffusion.text.ClipTokenizer;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +120,8 @@ public final class Clip {
 
     /** The text model's last hidden states (B, context, width): the conditioning of a text-to-image UNet. */
     public Tensor hiddenStates(Tensor ids) {
-        return model.textModel().forward(ids).lastHiddenState();
+        // float32 on the model's device, whatever precision the weights are placed in
+        return model.textModel().forward(ids).lastHiddenState().to(torch.ScalarType.Float);
     }
 
     /** Cosine similarity of each image with its prompt: images (B, 3, S, S), B prompts → (B). */

@@ -48,13 +48,15 @@ public final class ClipTextTransformer extends Module {
         if (n > config.maxPositions()) {
             throw new IllegalArgumentException(n + " tokens exceed the text model's context of " + config.maxPositions());
         }
-        Tensor pos = Tensors.arange(n); // (N)
+        Tensor w = tokenEmbedding.weight();
+        ids = Tensors.onDeviceOf(w, ids); // the weights may be placed elsewhere (e.g. CUDA)
+        Tensor pos = Tensors.onDeviceOf(w, Tensors.arange(n)); // (N)
         Tensor h = tokenEmbedding.forward(ids).add(positionEmbedding.forward(pos));
-        h = finalLayerNorm.forward(encoder.forward(h, causalMask(n)));
+        h = finalLayerNorm.forward(encoder.forward(h, Tensors.placedLike(h, causalMask(n))));
         Tensor end = ids.eq(Tensors.s(config.endTokenId())).to(torch.ScalarType.Int).argmax(
                 new org.bytedeco.pytorch.LongOptional(1), false); // (B) first end token (0 when absent)
         // an integer Scalar: a double one would promote the int64 row indices to float
-        Tensor rows = Tensors.arange(b).mul(new org.bytedeco.pytorch.Scalar(n)).add(end); // (B) flat rows
+        Tensor rows = Tensors.onDeviceOf(w, Tensors.arange(b)).mul(new org.bytedeco.pytorch.Scalar(n)).add(end); // (B) flat rows
         Tensor pooled = h.reshape(b * n, -1).index_select(0, rows); // (B, D)
         return new Output(h, pooled);
     }

@@ -87,7 +87,8 @@ public final class DiffusersExport {
         special.put("unk_token", "<|endoftext|>");
         Json.write(tok.resolve("special_tokens_map.json"), special);
         Path sched = Files.createDirectories(dir.resolve("scheduler"));
-        Json.write(sched.resolve("scheduler_config.json"), schedulerConfig(ld.schedule().config()));
+        Json.write(sched.resolve("scheduler_config.json"), schedulerConfig(ld.schedule().config(),
+                ld.schedule().stepsOffset()));
         Json.write(dir.resolve(DiffusersPipeline.INDEX), index);
     }
 
@@ -184,7 +185,7 @@ public final class DiffusersExport {
     }
 
     /** A noise schedule as diffusers' {@code DDIMScheduler} config. */
-    public static Map<String, Object> schedulerConfig(NoiseScheduleConfig n) {
+    public static Map<String, Object> schedulerConfig(NoiseScheduleConfig n, int stepsOffset) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("_class_name", "DDIMScheduler");
         c.put("beta_end", n.betaEnd());
@@ -203,7 +204,7 @@ public final class DiffusersExport {
             case SAMPLE -> "sample";
         });
         c.put("set_alpha_to_one", false);
-        c.put("steps_offset", 0);
+        c.put("steps_offset", stepsOffset);
         c.put("timestep_spacing", "leading");
         return c;
     }

@@ -166,7 +166,9 @@ public final class DiffusersPipeline {
         } catch (RetouchException e) {
             throw new RetouchException(dir + ": tokenizer/ and text_encoder/ do not fit: " + e.getMessage(), e);
         }
-        LatentDiffusionModel model = new LatentDiffusionModel(c.ldmConfig(), unet);
+        // steps_offset shifts leading-spaced timesteps only, as in diffusers (trailing/linspace: see inspect)
+        int offset = c.scheduler().timestepSpacing().equals("leading") ? c.scheduler().stepsOffset() : 0;
+        LatentDiffusionModel model = new LatentDiffusionModel(c.ldmConfig(), unet, offset);
         try {
             return LatentDiffusion.of(model, vae, clip);
         } catch (RetouchException e) {

@@ -103,7 +103,8 @@ public final class SingleFileCheckpoint {
         LdmConfig config = new LdmConfig(LdmConfig.TYPE, unetConfig, noise, file.getFileName().toString(),
                 file.getFileName().toString());
         try {
-            return LatentDiffusion.of(new LatentDiffusionModel(config, unet), vae, new Clip(text, vocabulary));
+            // SD 1.x's scheduler config: steps_offset 1 (50 DDIM steps visit 981 … 1)
+            return LatentDiffusion.of(new LatentDiffusionModel(config, unet, 1), vae, new Clip(text, vocabulary));
         } catch (RetouchException e) {
             throw new RetouchException(file + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package dev.retouch.diffusion.model;
 
 import dev.retouch.core.RetouchException;
+import dev.retouch.core.engine.Placement;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.clip.Clip;
@@ -9,8 +10,10 @@ import dev.retouch.diffusion.schedule.NoiseSchedule;
 import dev.retouch.diffusion.unet.UNet2DConditionModel;
 import dev.retouch.diffusion.vae.AutoencoderKL;
 import dev.retouch.diffusion.vae.AutoencoderKLConfig;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +30,7 @@ public final class LatentDiffusion {
     private final LatentDiffusionModel model;
     private final AutoencoderKL vae;
     private final Clip clip;
+    private volatile Placement placement = Placement.CPU;
 
     private LatentDiffusion(LatentDiffusionModel model, AutoencoderKL vae, Clip clip) {
         this.model = model;
@@ -94,6 +98,39 @@ public final class LatentDiffusion {
         return null;
     }
 
+    /** Where the three networks' weights live and in which precision ({@link Placement#CPU} as loaded). */
+    public Placement placement() {
+        return placement;
+    }
+
+    /**
+     * Moves the UNet, the autoencoder and the text encoder to {@code target} (in place: every user of this instance
+     * sees the move) and returns this. The pipelines then keep their latents on that device in float32; images go in
+     * and come out on the CPU. Call it before sharing the model between threads, not while one runs.
+     */
+    public synchronized LatentDiffusion placeOn(Placement target) {
+        if (!target.equals(placement)) {
+            try (Device d = target.torchDevice()) {
+                model.unet().to(d, target.dtype());
+                vae.to(d, target.dtype());
+                clip.model().to(d, target.dtype());
+            }
+            placement = target;
+        }
+        return this;
+    }
+
+    /** {@code t} (float data: latents, noise, masks) on the networks' device as float32, the pipelines' working type. */
+    public Tensor toDevice(Tensor t) {
+        Placement p = placement;
+        if (p.isCpu()) {
+            return t.to(torch.ScalarType.Float);
+        }
+        try (Device d = p.torchDevice()) {
+            return t.to(d, torch.ScalarType.Float);
+        }
+    }
+
     public LatentDiffusionModel model() {
         return model;
     }
@@ -140,18 +177,21 @@ public final class LatentDiffusion {
         }
     }
 
-    /** Images (B, 3, H, W) in [−1, 1], H and W multiples of {@link #sizeMultiple()} → scaled latents. */
+    /**
+     * Images (B, 3, H, W) in [−1, 1], H and W multiples of {@link #sizeMultiple()} → scaled latents, float32 on the
+     * networks' device.
+     */
     public Tensor encode(Tensor images) {
         checkImageSize(images);
         try (NoGradGuard ignored = new NoGradGuard()) {
-            return vae.encodeLatents(images);
+            return vae.encodeLatents(toDevice(images));
         }
     }
 
-    /** Scaled latents → images (B, 3, H, W) in [−1, 1]. */
+    /** Scaled latents → images (B, 3, H, W) in [−1, 1], float32 on the CPU. */
     public Tensor decode(Tensor latents) {
         try (NoGradGuard ignored = new NoGradGuard()) {
-            return vae.decodeLatents(latents);
+            return vae.decodeLatents(latents).cpu();
         }
     }
 

@@ -21,12 +21,21 @@ public final class LatentDiffusionModel {
     private final NoiseSchedule schedule;
 
     public LatentDiffusionModel(LdmConfig config, UNet2DConditionModel unet) {
+        this(config, unet, 0);
+    }
+
+    /**
+     * A model whose sampling timesteps are shifted by {@code stepsOffset} (a Stable Diffusion scheduler config's
+     * {@code steps_offset}; see {@link NoiseSchedule#NoiseSchedule(dev.retouch.diffusion.schedule.NoiseScheduleConfig,
+     * int)}).
+     */
+    public LatentDiffusionModel(LdmConfig config, UNet2DConditionModel unet, int stepsOffset) {
         if (!unet.config().equals(config.unet())) {
             throw new IllegalArgumentException("the UNet's structure differs from the config's");
         }
         this.config = config;
         this.unet = unet;
-        this.schedule = new NoiseSchedule(config.noise());
+        this.schedule = new NoiseSchedule(config.noise(), stepsOffset);
     }
 
     /** A freshly initialised model (for training). */

@@ -68,7 +68,7 @@ public final class DiffEdit {
         int h = (int) z0.size(2);
         int w = (int) z0.size(3);
         Mask latentMask = Resize.area(m.mask(), w, h).binary(Mask.INSIDE);
-        Tensor mz = ImageTensors.toTensor(latentMask); // (1, 1, h, w)
+        Tensor mz = Tensors.placedLike(z0, ImageTensors.toTensor(latentMask)); // (1, 1, h, w)
         Tensor keep = mz.neg().add(Tensors.s(1));
 
         NoiseSchedule unclipped = new NoiseSchedule(ld.schedule().config().withoutClipping());

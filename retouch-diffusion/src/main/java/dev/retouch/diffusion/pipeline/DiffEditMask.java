@@ -90,7 +90,7 @@ public record DiffEditMask(Tensor relevance, Mask mask) {
         int T = ld.schedule().numTrainTimesteps();
         int t = Math.min(T - 1, (int) Math.round(options.encodingRatio() * T));
         long[] s = Tensors.shape(z0);
-        Tensor noise = Tensors.randn(gen, n, s[1], s[2], s[3]);
+        Tensor noise = Tensors.randn(gen, z0, n, s[1], s[2], s[3]);
         Tensor zt = ld.schedule().addNoise(z0.expand(n, -1, -1, -1), noise, t); // (n, C, h, w)
         Tensor ctx = Tensors.cat(0, query.expand(n, -1, -1), reference.expand(n, -1, -1)); // (2n, M, D)
         Tensor zz = Tensors.cat(0, zt, zt);
@@ -128,8 +128,8 @@ public record DiffEditMask(Tensor relevance, Mask mask) {
         for (int i = -r; i <= r; i++) {
             k[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
         }
-        Tensor row = Tensors.of(k, 1, 1, 1, 2 * r + 1);
-        Tensor col = Tensors.of(k, 1, 1, 2 * r + 1, 1);
+        Tensor row = Tensors.placedLike(map, Tensors.of(k, 1, 1, 1, 2 * r + 1));
+        Tensor col = Tensors.placedLike(map, Tensors.of(k, 1, 1, 2 * r + 1, 1));
         long[] unit = {1, 1};
         java.util.function.UnaryOperator<Tensor> conv = x -> Convolution.conv2d(
                 Convolution.conv2d(x, row, null, unit, new long[]{0, r}, 1), col, null, unit, new long[]{r, 0}, 1);

@@ -37,7 +37,7 @@ public final class LatentPipelines {
                                          Scheduler scheduler, Generator gen, LoopHooks hooks) {
         PromptStates all = prompts.repeat(count);
         int s = ld.model().latentSize();
-        Tensor zT = Tensors.randn(gen, all.batch(), ld.model().latentChannels(), s, s); // (B·count, C, h, w)
+        Tensor zT = ld.toDevice(Tensors.randn(gen, all.batch(), ld.model().latentChannels(), s, s)); // (B·count, C, h, w)
         return denoise(ld, zT, all, guidance, scheduler, gen, hooks);
     }
 
@@ -70,7 +70,7 @@ public final class LatentPipelines {
     public static Tensor img2img(LatentDiffusion ld, Tensor images, PromptStates prompts, double guidance,
                                  Scheduler tail, Generator gen, LoopHooks hooks) {
         Tensor z0 = ld.encode(images); // (B, C, h, w)
-        Tensor noise = Tensors.randn(gen, Tensors.shape(z0));
+        Tensor noise = Tensors.randnLike(gen, z0);
         Tensor zt = tail.addNoise(z0, noise, tail.timesteps()[0]);
         return ld.decode(denoise(ld, zt, prompts, guidance, tail, gen, hooks));
     }

@@ -7,7 +7,6 @@ import dev.retouch.diffusion.schedule.DDIMInverseScheduler;
 import dev.retouch.diffusion.schedule.DDIMScheduler;
 import dev.retouch.diffusion.schedule.NoiseSchedule;
 import dev.retouch.diffusion.schedule.Scheduler;
-import dev.retouch.diffusion.schedule.TimestepSpacing;
 import dev.retouch.diffusion.schedule.Timesteps;
 import dev.retouch.diffusion.unet.UNet2DModel;
 import org.bytedeco.pytorch.Generator;
@@ -86,7 +85,7 @@ public final class PixelPipelines {
 
     /** The descending DDIM list of {@code steps} leading-spaced timesteps. */
     public static int[] ddimTimesteps(NoiseSchedule schedule, int steps) {
-        return Timesteps.spaced(steps, schedule.numTrainTimesteps(), TimestepSpacing.LEADING);
+        return Timesteps.leading(schedule, steps);
     }
 
     /** Deterministic DDIM inversion of x₀ up to the first (largest) timestep of {@code descending}. */
@@ -163,7 +162,7 @@ public final class PixelPipelines {
             return x0.clone();
         }
         int[] ts = Arrays.copyOfRange(all, steps - keep, steps);
-        Tensor noise = Tensors.randn(gen, Tensors.shape(x0));
+        Tensor noise = Tensors.randnLike(gen, x0);
         Tensor xt = model.schedule().addNoise(x0, noise, ts[0]);
         Tensor x = DenoiseLoop.run(denoise, new DDIMScheduler(model.schedule(), ts, 0.0), xt, gen, hooks);
         return x.clamp(new org.bytedeco.pytorch.ScalarOptional(Tensors.s(-1)),

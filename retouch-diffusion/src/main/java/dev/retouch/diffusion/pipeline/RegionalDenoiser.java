@@ -90,10 +90,11 @@ public final class RegionalDenoiser implements Denoiser {
         }
         float[] all = new float[height * width];
         java.util.Arrays.fill(all, 1f);
-        return new RegionalDenoiser(unet, unconditional, List.of(
-                new Region(shared, sharedWeight, Tensors.of(all, 1, 1, height, width)),
-                new Region(source, sideWeight, Tensors.of(left, 1, 1, height, width)),
-                new Region(target, sideWeight, Tensors.of(right, 1, 1, height, width))), scale);
+        java.util.function.Function<float[], Tensor> mask = // on the text states' device (the model's)
+                v -> Tensors.placedLike(unconditional, Tensors.of(v, 1, 1, height, width));
+        return new RegionalDenoiser(unet, unconditional, List.of(new Region(shared, sharedWeight, mask.apply(all)),
+                new Region(source, sideWeight, mask.apply(left)), new Region(target, sideWeight, mask.apply(right))),
+                scale);
     }
 
     /** How many UNet branches one prediction costs. */

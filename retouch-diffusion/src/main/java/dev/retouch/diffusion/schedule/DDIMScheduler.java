@@ -24,8 +24,7 @@ public final class DDIMScheduler implements Scheduler {
 
     /** {@code steps} leading-spaced timesteps, deterministic (η = 0). */
     public static DDIMScheduler of(NoiseSchedule schedule, int steps) {
-        int T = schedule.numTrainTimesteps();
-        return new DDIMScheduler(schedule, Timesteps.spaced(steps, T, TimestepSpacing.LEADING), 0.0);
+        return new DDIMScheduler(schedule, Timesteps.leading(schedule, steps), 0.0);
     }
 
     public double eta() {
@@ -56,7 +55,7 @@ public final class DDIMScheduler implements Scheduler {
         double sigma = eta * Math.sqrt((1 - aS) / (1 - aT)) * Math.sqrt(1 - aT / aS);
         Tensor prev = x0.mul(Tensors.s(Math.sqrt(aS))).add(eps.mul(Tensors.s(Math.sqrt(Math.max(0, 1 - aS - sigma * sigma)))));
         if (sigma > 0) {
-            prev = prev.add(Tensors.randn(state.generator(), Tensors.shape(sample)).mul(Tensors.s(sigma)));
+            prev = prev.add(Tensors.randnLike(state.generator(), sample).mul(Tensors.s(sigma)));
         }
         return new StepResult(prev, x0);
     }

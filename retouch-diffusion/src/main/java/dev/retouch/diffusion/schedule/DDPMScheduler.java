@@ -61,7 +61,7 @@ public final class DDPMScheduler implements Scheduler {
         if (s < 0) {
             return new StepResult(mean, x0);
         }
-        Tensor z = Tensors.randn(state.generator(), Tensors.shape(sample));
+        Tensor z = Tensors.randnLike(state.generator(), sample);
         return new StepResult(mean.add(z.mul(Tensors.s(Math.sqrt(variance(t, s))))), x0);
     }
 }

@@ -40,9 +40,8 @@ public final class DPMSolverMultistepScheduler implements Scheduler {
      * leading-spaced timesteps as {@link DDIMScheduler#of}; with {@code lowerOrderFinal}.
      */
     public static DPMSolverMultistepScheduler of(NoiseSchedule schedule, int steps, boolean karrasSigmas) {
-        int T = schedule.numTrainTimesteps();
         return new DPMSolverMultistepScheduler(schedule, karrasSigmas ? Timesteps.karras(schedule, steps)
-                : Timesteps.spaced(steps, T, TimestepSpacing.LEADING), true);
+                : Timesteps.leading(schedule, steps), true);
     }
 
     public boolean lowerOrderFinal() {

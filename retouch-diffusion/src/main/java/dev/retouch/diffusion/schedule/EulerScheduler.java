@@ -33,9 +33,8 @@ public final class EulerScheduler implements Scheduler {
      * {@code karrasSigmas}, else leading-spaced timesteps as {@link DDIMScheduler#of}.
      */
     public static EulerScheduler of(NoiseSchedule schedule, int steps, boolean karrasSigmas) {
-        int T = schedule.numTrainTimesteps();
         return new EulerScheduler(schedule, karrasSigmas ? Timesteps.karras(schedule, steps)
-                : Timesteps.spaced(steps, T, TimestepSpacing.LEADING));
+                : Timesteps.leading(schedule, steps));
     }
 
     @Override

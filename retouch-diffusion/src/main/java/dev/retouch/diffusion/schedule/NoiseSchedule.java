@@ -12,9 +12,24 @@ public final class NoiseSchedule {
     private final NoiseScheduleConfig config;
     private final double[] betas;
     private final double[] alphasCumprod;
+    private final int stepsOffset;
 
     public NoiseSchedule(NoiseScheduleConfig config) {
+        this(config, 0);
+    }
+
+    /**
+     * A schedule whose leading-spaced sampling timesteps are shifted by {@code stepsOffset} (diffusers'
+     * {@code steps_offset}: 1 in Stable Diffusion 1.x's scheduler config, so 50 DDIM steps visit 981, 961, …, 1;
+     * 0 for our own models). See {@link Timesteps#leading}.
+     */
+    public NoiseSchedule(NoiseScheduleConfig config, int stepsOffset) {
+        if (stepsOffset < 0 || stepsOffset >= config.numTrainTimesteps()) {
+            throw new IllegalArgumentException("stepsOffset must be in [0, " + config.numTrainTimesteps() + "), got "
+                    + stepsOffset);
+        }
         this.config = config;
+        this.stepsOffset = stepsOffset;
         this.betas = betas(config);
         this.alphasCumprod = new double[betas.length];
         double acc = 1.0;
@@ -44,6 +59,11 @@ public final class NoiseSchedule {
 
     private static double square(double v) {
         return v * v;
+    }
+
+    /** The shift of leading-spaced sampling timesteps (0 unless the model's scheduler config says otherwise). */
+    public int stepsOffset() {
+        return stepsOffset;
     }
 
     public NoiseScheduleConfig config() {
@@ -94,8 +114,8 @@ public final class NoiseSchedule {
 
     /** q_sample with one timestep per batch element: x0, noise (B, …), t (B). */
     public Tensor addNoise(Tensor x0, Tensor noise, int[] t) {
-        Tensor sa = perSample(t, x0.dim(), false);
-        Tensor s1 = perSample(t, x0.dim(), true);
+        Tensor sa = perSample(t, x0, false);
+        Tensor s1 = perSample(t, x0, true);
         return x0.mul(sa).add(noise.mul(s1));
     }
 
@@ -104,12 +124,16 @@ public final class NoiseSchedule {
         return switch (config.predictionType()) {
             case EPSILON -> noise;
             case SAMPLE -> x0;
-            case V_PREDICTION -> noise.mul(perSample(t, x0.dim(), false)).sub(x0.mul(perSample(t, x0.dim(), true)));
+            case V_PREDICTION -> noise.mul(perSample(t, x0, false)).sub(x0.mul(perSample(t, x0, true)));
         };
     }
 
-    /** (B, 1, 1, …) tensor of √ᾱ_t (or √(1−ᾱ_t) when {@code oneMinus}) for broadcasting over a batch. */
-    private Tensor perSample(int[] t, long dims, boolean oneMinus) {
+    /**
+     * (B, 1, 1, …) tensor of √ᾱ_t (or √(1−ᾱ_t) when {@code oneMinus}) for broadcasting over a batch like {@code x}
+     * (same rank, on its device).
+     */
+    private Tensor perSample(int[] t, Tensor x, boolean oneMinus) {
+        long dims = x.dim();
         float[] v = new float[t.length];
         for (int i = 0; i < t.length; i++) {
             double a = alphaBar(t[i]);
@@ -118,7 +142,7 @@ public final class NoiseSchedule {
         long[] shape = new long[(int) dims];
         java.util.Arrays.fill(shape, 1);
         shape[0] = t.length;
-        return Tensors.of(v, shape);
+        return Tensors.onDeviceOf(x, Tensors.of(v, shape));
     }
 
     /** x₀ implied by the model output at x_t (DDIM Eq. 12 for ε; direct for x₀; Salimans &amp; Ho for v). */
@@ -133,8 +157,8 @@ public final class NoiseSchedule {
 
     /** {@link #predictX0(Tensor, Tensor, int)} with one timestep per batch element. */
     public Tensor predictX0(Tensor modelOutput, Tensor xt, int[] t) {
-        Tensor sa = perSample(t, xt.dim(), false);
-        Tensor s1 = perSample(t, xt.dim(), true);
+        Tensor sa = perSample(t, xt, false);
+        Tensor s1 = perSample(t, xt, true);
         return switch (config.predictionType()) {
             case EPSILON -> xt.sub(modelOutput.mul(s1)).div(sa);
             case SAMPLE -> modelOutput;

@@ -66,10 +66,9 @@ public enum SamplerKind {
         if (this != DDIM && eta != 0) {
             throw new IllegalArgumentException("eta applies to the ddim sampler only, got eta=" + eta + " for " + id);
         }
-        int T = schedule.numTrainTimesteps();
         return switch (this) {
-            case DDIM -> new DDIMScheduler(schedule, Timesteps.spaced(steps, T, TimestepSpacing.LEADING), eta);
-            case DDPM -> new DDPMScheduler(schedule, Timesteps.spaced(steps, T, TimestepSpacing.LEADING),
+            case DDIM -> new DDIMScheduler(schedule, Timesteps.leading(schedule, steps), eta);
+            case DDPM -> new DDPMScheduler(schedule, Timesteps.leading(schedule, steps),
                     VarianceType.FIXED_SMALL);
             case EULER_KARRAS -> EulerScheduler.of(schedule, steps, true);
             case DPMPP_2M -> DPMSolverMultistepScheduler.of(schedule, steps, false);

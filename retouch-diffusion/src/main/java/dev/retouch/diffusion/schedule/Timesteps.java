@@ -24,6 +24,25 @@ public final class Timesteps {
         return explicit(out, T);
     }
 
+    /**
+     * {@code count} leading-spaced timesteps of {@code schedule} shifted by its {@link NoiseSchedule#stepsOffset()}, as
+     * diffusers' DDIM, DDPM, PNDM, Euler, DPM-Solver and UniPC schedulers space them with {@code "leading"} spacing
+     * (e.g. 981 … 1 for 50 steps of Stable Diffusion 1.x). The shift is left out when it would pass T − 1 (every one
+     * of T steps), where diffusers would index past its table.
+     */
+    public static int[] leading(NoiseSchedule schedule, int count) {
+        int T = schedule.numTrainTimesteps();
+        int[] ts = spaced(count, T, TimestepSpacing.LEADING);
+        int offset = schedule.stepsOffset();
+        if (offset == 0 || ts[0] + offset > T - 1) {
+            return ts;
+        }
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] += offset;
+        }
+        return explicit(ts, T);
+    }
+
     /** The ρ of Karras et al. 2022 (Eq. 5), their choice for every model they test. */
     public static final double KARRAS_RHO = 7.0;
 

@@ -34,8 +34,7 @@ public final class UniPCMultistepScheduler implements Scheduler {
 
     /** {@code steps} leading-spaced timesteps (as {@link DDIMScheduler#of}), with {@code lowerOrderFinal}. */
     public static UniPCMultistepScheduler of(NoiseSchedule schedule, int steps) {
-        return new UniPCMultistepScheduler(schedule, Timesteps.spaced(steps, schedule.numTrainTimesteps(),
-                TimestepSpacing.LEADING), true);
+        return new UniPCMultistepScheduler(schedule, Timesteps.leading(schedule, steps), true);
     }
 
     @Override

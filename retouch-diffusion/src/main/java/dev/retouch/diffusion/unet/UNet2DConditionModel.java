@@ -85,6 +85,13 @@ public final class UNet2DConditionModel extends Module {
      */
     public Tensor forward(Tensor sample, Tensor timesteps, Tensor context, Tensor positional) {
         checkInputs(sample, timesteps, context);
+        // weights placed elsewhere (e.g. CUDA, fp16): the inputs go there, the answer comes back like the input
+        Tensor input = sample;
+        Tensor w = convIn.weight();
+        sample = Tensors.placedLike(w, sample);
+        timesteps = Tensors.onDeviceOf(w, timesteps);
+        context = context == null ? null : Tensors.placedLike(w, context);
+        positional = positional == null ? null : Tensors.placedLike(w, positional);
         long b = sample.size(0);
         Tensor temb = timeEmbedding.forward(timesteps.numel() == 1 ? timesteps.reshape(1).expand(b) : timesteps);
         Tensor h = convIn.forward(sample); // (B, C0, H, W)
@@ -101,7 +108,7 @@ public final class UNet2DConditionModel extends Module {
         for (UpBlock2D block : upBlocks) {
             h = block.forward(h, temb, context, skips);
         }
-        return convOut.forward(torch.silu(convNormOut.forward(h)));
+        return Tensors.placedLike(input, convOut.forward(torch.silu(convNormOut.forward(h))));
     }
 
     private static void checkPositional(Tensor positional, Tensor h) {

@@ -43,15 +43,20 @@ public final class AutoencoderKL extends Module {
         return config;
     }
 
-    /** q(z|x) for images (B, C, H, W) in [−1, 1]. */
+    /**
+     * q(z|x) for images (B, C, H, W) in [−1, 1]. With the weights placed elsewhere (e.g. CUDA, fp16) the network runs
+     * there and the posterior comes back on the input's device in its type.
+     */
     public DiagonalGaussian encode(Tensor x) {
         checkSize(x, config.downsamplingFactor(), "image");
-        return new DiagonalGaussian(quantConv.forward(encoder.forward(x)));
+        Tensor w = quantConv.weight();
+        return new DiagonalGaussian(Tensors.placedLike(x, quantConv.forward(encoder.forward(Tensors.placedLike(w, x)))));
     }
 
-    /** Unscaled latents (B, L, h, w) → images (B, C, h·f, w·f), not clamped. */
+    /** Unscaled latents (B, L, h, w) → images (B, C, h·f, w·f), not clamped, on the input's device in its type. */
     public Tensor decode(Tensor z) {
-        return decoder.forward(postQuantConv.forward(z));
+        Tensor w = postQuantConv.weight();
+        return Tensors.placedLike(z, decoder.forward(postQuantConv.forward(Tensors.placedLike(w, z))));
     }
 
     /** Deterministic encoding for diffusion: scalingFactor · mode of q(z|x). */

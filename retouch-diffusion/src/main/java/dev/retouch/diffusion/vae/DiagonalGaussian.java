@@ -36,7 +36,7 @@ public final class DiagonalGaussian {
     /** z = mean + std · ε with ε from {@code gen}. */
     public Tensor sample(Generator gen) {
         Tensor std = logvar.mul(Tensors.s(0.5)).exp();
-        return mean.add(std.mul(Tensors.randn(gen, Tensors.shape(mean))));
+        return mean.add(std.mul(Tensors.randnLike(gen, mean)));
     }
 
     /** KL(q ‖ N(0, I)) per sample, summed over latent elements: ½ Σ (μ² + σ² − 1 − log σ²). Shape (B). */

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -246,6 +247,39 @@ class DiffusersPipelineTest {
             assertEquals(List.of(), c.mismatches(), c.name());
             assertEquals(c.parameters(), c.weightsParameters(), c.name());
         }
+    }
+
+    /**
+     * steps_offset as diffusers applies it: Stable Diffusion 1.5's scheduler config (steps_offset 1, leading spacing)
+     * makes 50 DDIM steps visit 981, 961, …, 1 (the timesteps diffusers prints for SD 1.5); trailing spacing ignores
+     * it; an exported pipeline keeps it.
+     */
+    @Test
+    void stepsOffsetShiftsLeadingTimestepsAsDiffusersDoes(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("tiny-sd");
+        writeDummyPipeline(dir);
+        Path sched = dir.resolve("scheduler/scheduler_config.json");
+        assertEquals(980, dev.retouch.diffusion.schedule.DDIMScheduler.of(LatentDiffusion.load(dir).schedule(), 50)
+                .timesteps()[0], "no steps_offset: diffusers' default 0");
+        Files.writeString(sched, SD15_SCHEDULER.replace('\'', '"'));
+        LatentDiffusion ld = LatentDiffusion.load(dir);
+        assertEquals(1, ld.schedule().stepsOffset());
+        int[] want = new int[50];
+        for (int i = 0; i < 50; i++) {
+            want[i] = 981 - 20 * i;
+        }
+        for (var kind : List.of(dev.retouch.diffusion.schedule.SamplerKind.DDIM,
+                dev.retouch.diffusion.schedule.SamplerKind.DPMPP_2M, dev.retouch.diffusion.schedule.SamplerKind.UNIPC)) {
+            assertArrayEquals(want, kind.create(ld.schedule(), 50, 0).timesteps(), kind.id());
+        }
+        assertArrayEquals(new int[]{1000 - 1}, new int[]{dev.retouch.diffusion.schedule.Timesteps.leading(
+                ld.schedule(), 1000)[0]}, "all 1000 steps: no room for the offset");
+        Path exported = tmp.resolve("exported");
+        DiffusersExport.save(ld, exported, false);
+        assertEquals(1, DiffusersPipeline.load(exported).schedule().stepsOffset());
+        Files.writeString(sched, SD15_SCHEDULER.replace("'steps_offset': 1,", "'steps_offset': 1, "
+                + "'timestep_spacing': 'trailing',").replace('\'', '"'));
+        assertEquals(0, LatentDiffusion.load(dir).schedule().stepsOffset(), "trailing spacing has no offset");
     }
 
     @Test

@@ -15,6 +15,7 @@ public final class SineModel {
     private final SineConfig config;
     private final UNet2DConditionModel unet;
     private final PositionalGrid grid;
+    private dev.retouch.core.engine.Placement placement = dev.retouch.core.engine.Placement.CPU;
 
     public SineModel(SineConfig config, UNet2DConditionModel unet) {
         if (!unet.config().equals(config.unet())) {
@@ -74,6 +75,20 @@ public final class SineModel {
     /** Writes the model directory: config, the fine-tuned UNet's {@code weights} as fp16, the model card. */
     public static void save(Path dir, SineConfig config, Map<String, Tensor> weights, String modelCard) {
         ModelDirectory.saveHalf(dir, config, weights, modelCard);
+    }
+
+    /**
+     * Moves the fine-tuned UNet to {@code target} (in place) and returns this; its base is placed on its own
+     * ({@link LatentDiffusion#placeOn}). The positional grid stays on the CPU: the UNet moves it per step.
+     */
+    public synchronized SineModel placeOn(dev.retouch.core.engine.Placement target) {
+        if (!target.equals(placement)) {
+            try (org.bytedeco.pytorch.Device d = target.torchDevice()) {
+                unet.to(d, target.dtype());
+            }
+            placement = target;
+        }
+        return this;
     }
 
     public SineConfig config() {

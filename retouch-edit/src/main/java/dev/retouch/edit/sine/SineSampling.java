@@ -74,7 +74,7 @@ public final class SineSampling {
 
     private static Tensor run(LatentDiffusion base, Denoiser d, int h, int w, Scheduler scheduler, Generator gen,
                               LoopHooks hooks) {
-        Tensor zT = Tensors.randn(gen, 1, base.model().latentChannels(), h, w); // (1, C, h, w)
+        Tensor zT = base.toDevice(Tensors.randn(gen, 1, base.model().latentChannels(), h, w)); // (1, C, h, w)
         return base.decode(DenoiseLoop.run(d, scheduler, zT, gen, hooks));
     }
 }
