@@ -21,15 +21,21 @@ import java.util.Map;
         footer = {"", "Example:", "  bin/retouch eval rectifier --out out/eval-rectifier",
                 "  bin/retouch eval rectifier --edit rectifier-crying=face-concerned --t0 400 --out out/eval-rectifier",
                 "  bin/retouch eval rectifier --edit runs/edit/model=face-negative --images validation:face- "
-                        + "--no-baselines --out out/check-edit"})
+                        + "--no-baselines --out out/check-edit",
+                "  bin/retouch eval rectifier --edit rectifier-dark-skin-tone --images pairs/test/before "
+                        + "--truth pairs/test/after --out out/eval-dark"})
 final class EvalRectifierCommand implements Runnable {
     @Mixin
     Common common;
 
-    @Option(names = "--edit", paramLabel = "NAME=SUBCATEGORY", description = "An edit (name in models/effects/ or "
-            + "directory) and the judge subcategory of its target; repeatable (default: rectifier-crying=face-"
-            + "concerned).")
-    Map<String, String> edits;
+    @Option(names = "--edit", paramLabel = "NAME[=SUBCATEGORY]", description = "An edit (name in models/effects/ or "
+            + "directory) and the judge subcategory of its target, or NAME alone for an attribute the judge cannot "
+            + "see (then --truth reads it); repeatable (default: rectifier-crying=face-concerned).")
+    java.util.List<String> edits;
+
+    @Option(names = "--truth", paramLabel = "FOLDER", description = "True targets, one per evaluation image under the "
+            + "same file name (e.g. a pair folder's after/ for its before/): every method's L1 to them is reported.")
+    Path truth;
 
     @Option(names = "--images", defaultValue = "test:face-", description = "Evaluation images: split[:subcategory "
             + "prefix] or folder (default: ${DEFAULT-VALUE}).")
@@ -75,8 +81,19 @@ final class EvalRectifierCommand implements Runnable {
         CliSupport.requireRange("--gen-steps", genSteps, 1, 100);
         CliSupport.requireRange("--baseline-lr", baselineLr, 1e-9, 1);
         RectifierBenchmark.Config d = RectifierBenchmark.Config.defaults();
-        var config = new RectifierBenchmark.Config(edits == null ? d.edits() : new LinkedHashMap<>(edits), judge,
-                images, steps, t0, baselineSteps, genSteps, baselineLr, !noBaselines);
+        Map<String, String> chosen = d.edits();
+        if (edits != null) {
+            chosen = new LinkedHashMap<>();
+            for (String e : edits) {
+                int eq = e.lastIndexOf('=');
+                chosen.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+            }
+        }
+        if (truth != null && !java.nio.file.Files.isDirectory(truth)) {
+            throw new CliSupport.UsageError("--truth " + truth + ": not a directory");
+        }
+        var config = new RectifierBenchmark.Config(chosen, judge, images, steps, t0, baselineSteps, genSteps,
+                baselineLr, !noBaselines, truth == null ? null : truth.toString());
         var result = RectifierBenchmark.run(Models.store(), config, out, label -> Progress.stderr(label, 0),
                 CliSupport::warn);
         CliSupport.print(common, result.fields());

@@ -172,6 +172,34 @@ class RectifierCommandsTest {
         assertEquals(rows.get(1).path("judge_identity").asDouble(),
                 quick.json().path("results").get(1).path("judge_identity").asDouble(), 1e-9);
 
+        // an attribute the judge cannot see, read against true targets: the faces themselves as their own truth,
+        // so the reconstruction's L1 to the truth is its L1 to the input, and the input's own is 0
+        CliRun truth = CliRun.run("eval", "rectifier", "--edit", model.toString(), "--images", faces.toString(),
+                "--truth", faces.toString(), "--steps", "4", "--no-baselines", "--json", "--out",
+                tmp.resolve("eval-truth").toString());
+        assertEquals(0, truth.code(), truth::describe);
+        assertEquals(0.0, truth.json().path("input_l1_to_truth").asDouble(), 1e-12);
+        JsonNode tr = truth.json().path("results");
+        for (JsonNode row : tr) {
+            assertEquals(row.path("l1_to_input").asDouble(), row.path("l1_to_truth").asDouble(), 1e-12, row::toString);
+            // no pixel differs between input and truth: no edit region, everything is "outside"
+            assertTrue(row.path("truth_region_progress").isNull(), row::toString);
+            assertEquals(row.path("l1_to_input").asDouble(), row.path("outside_region_l1").asDouble(), 1e-9,
+                    row::toString);
+            assertTrue(row.path("judge_target_top1").isMissingNode(), "no judge target named: " + row);
+        }
+        assertEquals(rows.get(1).path("l1_to_input").asDouble(), tr.get(1).path("l1_to_input").asDouble(), 1e-9);
+        CliRun noReading = CliRun.run("eval", "rectifier", "--edit", model.toString(), "--images", faces.toString(),
+                "--no-baselines", "--out", tmp.resolve("eval-none").toString());
+        assertEquals(2, noReading.code(), noReading::describe);
+        assertTrue(noReading.err().contains("--truth"), noReading::describe);
+        Path partial = Files.createDirectories(tmp.resolve("partial-truth"));
+        Files.copy(FACE, partial.resolve("1f601.png"));
+        CliRun missing = CliRun.run("eval", "rectifier", "--edit", model.toString(), "--images", faces.toString(),
+                "--truth", partial.toString(), "--no-baselines", "--out", tmp.resolve("eval-missing").toString());
+        assertEquals(2, missing.code(), missing::describe);
+        assertTrue(missing.err().contains("1f629.png"), missing::describe);
+
         // bad input: one clear error each, exit 2, nothing written
         CliRun same = CliRun.run("train", "rectifier-edit", "--rectifier", rect, "--source", "cat face", "--target",
                 "cat face", "--images", faces.toString(), "--steps", "1", "--out", tmp.resolve("same").toString());

@@ -9,6 +9,9 @@ import dev.retouch.core.image.RgbImage;
 import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.data.emoji.EmojiImage;
+import dev.retouch.data.pairs.ImagePair;
+import dev.retouch.data.emoji.SkinTone;
+import dev.retouch.data.emoji.SkinTonePairSets;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * The images an edit trains on, named as {@code train rectifier-edit --images} takes them: an emoji split
- * ({@code train}), a split with a subcategory prefix ({@code train:face-}: the split's faces), or a folder of PNG or
- * JPEG images. Each is resized to the model's square size (area when shrinking, else bilinear).
+ * ({@code train}), a split with a subcategory prefix ({@code train:face-}: the split's faces), a split's default
+ * (yellow) emoji that have a skin tone ({@code train@5}: the "before" images of {@code data skin-tone-pairs --split
+ * train --tone 5}, named as there), or a folder of PNG or JPEG images. Each is resized to the model's square size
+ * (area when shrinking, else bilinear).
  */
 public final class EditImages {
     private EditImages() {
@@ -55,6 +60,23 @@ public final class EditImages {
                 RgbImage img = Images.read(f, maxPixels);
                 images.add(img.width() == size && img.height() == size ? img : Resize.square(img, size));
                 names.add(f.getFileName().toString());
+            }
+            return new Selection(names, images);
+        }
+        int at = spec.indexOf('@');
+        if (at >= 0) {
+            Split split = Split.parse(spec.substring(0, at));
+            SkinTone tone;
+            try {
+                tone = SkinTonePairSets.tone(spec.substring(at + 1));
+            } catch (RuntimeException e) {
+                throw new InvalidRequestException("images " + spec + ": after @ comes a skin tone, 1 (light) … 5 "
+                        + "(dark) or a code such as 1F3FF");
+            }
+            for (ImagePair p : SkinTonePairSets.select(dataset.get(), tone, split, 0)) {
+                RgbImage img = p.before();
+                images.add(img.width() == size && img.height() == size ? img : Resize.square(img, size));
+                names.add(p.name() + ".png"); // as in the pair folder, so its after/ serves as the truth
             }
             return new Selection(names, images);
         }

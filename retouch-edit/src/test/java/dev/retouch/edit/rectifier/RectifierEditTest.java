@@ -207,6 +207,27 @@ class RectifierEditTest {
     }
 
     @Test
+    void editImagesOfASkinToneAreThePairSetsBeforeImagesNamedAsItsFolder() {
+        dev.retouch.data.emoji.EmojiCache cache = dev.retouch.data.emoji.EmojiCache.fromEnvironment();
+        if (!cache.isPresent()) {
+            if (Boolean.getBoolean("retouch.requireEmoji")) {
+                org.junit.jupiter.api.Assertions.fail("emoji archive absent: " + cache.path());
+            }
+            org.junit.jupiter.api.Assumptions.abort("emoji archive absent: " + cache.path());
+        }
+        dev.retouch.data.emoji.EmojiDataset data = dev.retouch.data.emoji.EmojiDataset.load(cache.path());
+        EditImages.Selection s = EditImages.load("validation@5", 8, Long.MAX_VALUE, () -> data);
+        var pairs = dev.retouch.data.emoji.SkinTonePairSets.select(data, dev.retouch.data.emoji.SkinTone.values()[4],
+                dev.retouch.data.Split.VALIDATION, 0);
+        assertEquals(pairs.stream().map(p -> p.name() + ".png").toList(), s.names(), "the pair folder's file names");
+        assertTrue(s.names().size() > 10, "validation pairs: " + s.names().size());
+        assertEquals(8, s.images().get(0).width());
+        InvalidRequestException bad = assertThrows(InvalidRequestException.class, () -> EditImages.load(
+                "validation@9", 8, Long.MAX_VALUE, () -> data));
+        assertTrue(bad.getMessage().contains("skin tone"), bad.getMessage());
+    }
+
+    @Test
     void theBaselinesChainIsDdimSamplingOverItsTimesteps() {
         try (PointerScope ignored = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             assertEquals(List.of(500, 375, 250, 125), java.util.Arrays.stream(DiffusionClipTask.timesteps(500, 4))

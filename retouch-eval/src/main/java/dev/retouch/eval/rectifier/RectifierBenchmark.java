@@ -3,6 +3,8 @@ package dev.retouch.eval.rectifier;
 import dev.retouch.core.InvalidRequestException;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Images;
+import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.AtomicFiles;
 import dev.retouch.core.io.Json;
@@ -50,7 +52,14 @@ import java.util.function.Function;
  * input is the change in pixels. The CLIP model drove every training, so it judges nothing here. Baselines are
  * trained into {@code OUT/baselines} (checkpointed; an interrupted run resumes) and reused on the next run while
  * the edit's spec is the same (a retrained edit gets new baselines). The
- * full-interval ablation runs on the first edit only (the paper shows it on one attribute).
+ * full-interval ablation runs on the first edit only (the paper shows it on one attribute). An attribute the judge
+ * cannot see (e.g. a skin tone: the judge reads subcategories) is scored against true targets instead: with a
+ * {@code truth} folder holding, under each evaluation image's file name, the image the edit should produce, every
+ * method also gets its mean L1 to that truth (the unedited input's is reported beside it), split into the edit region
+ * (the pixels where the truth differs from the input by more than {@link #REGION} in the mean of the channels) and the
+ * rest: <i>progress</i> = 1 − L1_region(result, truth) / L1_region(input, truth) (1: the truth's pixels, 0: no closer
+ * than the input, below 0: further away) and the L1 to the input outside the region (damage where nothing should
+ * change).
  */
 public final class RectifierBenchmark {
     private RectifierBenchmark() {
@@ -66,9 +75,11 @@ public final class RectifierBenchmark {
      * @param genSteps     the baselines' regeneration steps during fine-tuning (DiffusionCLIP: 6)
      * @param baselineLr   the baselines' Adam learning rate (constant)
      * @param baselines    false to score the edits and the reconstruction only (no baseline training)
+     * @param truth        a folder of true targets named as the evaluation images, or null; an edit whose target
+     *                     subcategory is empty is then read by this truth alone
      */
     public record Config(Map<String, String> edits, String judge, String images, int steps, int t0, int baselineSteps,
-                         int genSteps, double baselineLr, boolean baselines) {
+                         int genSteps, double baselineLr, boolean baselines, String truth) {
         public Config {
             if (edits.isEmpty()) {
                 throw new InvalidRequestException("give at least one edit");
@@ -85,21 +96,29 @@ public final class RectifierBenchmark {
         public static Config defaults() {
             Map<String, String> e = new LinkedHashMap<>();
             e.put("rectifier-crying", "face-concerned");
-            return new Config(e, "emoji-judge", "test:face-", 50, 500, 40, 6, 1e-4, true);
+            return new Config(e, "emoji-judge", "test:face-", 50, 500, 40, 6, 1e-4, true, null);
         }
     }
 
     /** One method on one edit's evaluation images. */
     public record Row(String edit, String method, double identity, double targetShare, double targetProbability,
-                      double l1, double clipAlignment, double seconds, double trainSeconds) {
+                      double l1, double l1ToTruth, double progress, double outsideL1, double clipAlignment,
+                      double seconds, double trainSeconds) {
         Map<String, Object> fields() {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("edit", edit);
             r.put("method", method);
             r.put("judge_identity", identity);
-            r.put("judge_target_top1", targetShare);
-            r.put("judge_target_probability", targetProbability);
+            if (!Double.isNaN(targetShare)) { // the judge reads the target only when it names a subcategory
+                r.put("judge_target_top1", targetShare);
+                r.put("judge_target_probability", targetProbability);
+            }
             r.put("l1_to_input", l1);
+            if (!Double.isNaN(l1ToTruth)) {
+                r.put("l1_to_truth", l1ToTruth);
+                r.put("truth_region_progress", Double.isNaN(progress) ? null : progress); // null: no edit region
+                r.put("outside_region_l1", outsideL1);
+            }
             r.put("clip_direction_cos", clipAlignment);
             r.put("seconds", seconds);
             if (!Double.isNaN(trainSeconds)) {
@@ -109,11 +128,15 @@ public final class RectifierBenchmark {
         }
     }
 
-    public record Result(Config config, int images, List<Row> rows) {
+    public record Result(Config config, int images, List<Row> rows, double inputL1ToTruth) {
         public Map<String, Object> fields() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("images", config.images());
             f.put("count", images);
+            if (config.truth() != null) {
+                f.put("truth", config.truth());
+                f.put("input_l1_to_truth", inputL1ToTruth);
+            }
             f.put("steps", config.steps());
             f.put("t0", config.t0());
             f.put("results", rows.stream().map(Row::fields).toList());
@@ -140,18 +163,32 @@ public final class RectifierBenchmark {
         HtmlReport html = new HtmlReport(out, "Rectifier edits (paper 002, Table 2 and Fig. 6) on emoji test faces");
         List<Row> rows = new ArrayList<>();
         int count = 0;
+        double inputToTruth = Double.NaN;
         for (Map.Entry<String, String> e : c.edits().entrySet()) {
             String name = e.getKey();
             RectifierEdit edit = store.rectifierEdit(name);
-            int target = judge.config().subcategories().indexOf(e.getValue());
-            if (target < 0) {
+            boolean judged = !e.getValue().isEmpty();
+            int target = judged ? judge.config().subcategories().indexOf(e.getValue()) : -1;
+            if (judged && target < 0) {
                 throw new InvalidRequestException("the judge has no subcategory \"" + e.getValue() + "\"");
+            }
+            if (!judged && c.truth() == null) {
+                throw new InvalidRequestException("edit " + name + ": give its target subcategory (NAME=SUBCATEGORY) "
+                        + "or a --truth folder: nothing would read whether it made its edit");
             }
             RectifierEdit.Spec spec = edit.spec();
             PixelDiffusionModel base = edit.editing().base();
             int size = base.sampleSize();
             EditImages.Selection eval = EditImages.load(c.images(), size, Long.MAX_VALUE, EmojiDataset::load);
             count = eval.images().size();
+            List<RgbImage> truth = c.truth() == null ? null : truth(Path.of(c.truth()), eval, size);
+            if (truth != null) {
+                double sum = 0;
+                for (int i = 0; i < count; i++) {
+                    sum += ReconstructionBenchmark.errors(truth.get(i), eval.images().get(i))[0];
+                }
+                inputToTruth = sum / count;
+            }
             Tensor x0 = ImageTensors.toTensor(eval.images());
             Map<String, List<RgbImage>> results = new LinkedHashMap<>();
             Map<String, Double> seconds = new LinkedHashMap<>();
@@ -182,11 +219,20 @@ public final class RectifierBenchmark {
                 double top = 0;
                 double prob = 0;
                 double l1 = 0;
+                double l1Truth = 0;
+                double[] region = new double[3]; // Σ L1_region(result, truth), Σ L1_region(input, truth), Σ outside L1
                 for (int i = 0; i < s.size(); i++) {
                     id += JudgeScores.cosine(in.features()[i], s.features()[i]);
                     top += s.top1(i) == target ? 1 : 0;
-                    prob += s.probability(i, target);
+                    prob += judged ? s.probability(i, target) : 0;
                     l1 += ReconstructionBenchmark.errors(eval.images().get(i), r.getValue().get(i))[0];
+                    if (truth != null) {
+                        l1Truth += ReconstructionBenchmark.errors(truth.get(i), r.getValue().get(i))[0];
+                        double[] g = regionErrors(eval.images().get(i), truth.get(i), r.getValue().get(i));
+                        for (int k = 0; k < 3; k++) {
+                            region[k] += g[k];
+                        }
+                    }
                 }
                 int n = s.size();
                 double align = 0;
@@ -195,11 +241,15 @@ public final class RectifierBenchmark {
                         align += a;
                     }
                 }
-                rows.add(new Row(name, r.getKey(), id / n, top / n, prob / n, l1 / n, align / n,
+                rows.add(new Row(name, r.getKey(), id / n, judged ? top / n : Double.NaN,
+                        judged ? prob / n : Double.NaN, l1 / n, truth == null ? Double.NaN : l1Truth / n,
+                        truth == null ? Double.NaN : 1 - region[0] / region[1], truth == null ? Double.NaN : region[2] / n,
+                        align / n,
                         seconds.get(r.getKey()), train.getOrDefault(r.getKey(), Double.NaN)));
             }
             html.section(name + ": \"" + spec.source() + "\" → \"" + spec.target() + "\"", "Columns: input, "
-                    + String.join(", ", results.keySet()) + ". Judge target subcategory: " + e.getValue() + ".");
+                    + String.join(", ", results.keySet()) + (truth == null ? "" : ", true target") + ". "
+                    + (judged ? "Judge target subcategory: " + e.getValue() + "." : "Read against the true targets."));
             List<RgbImage> grid = new ArrayList<>();
             List<String> caps = new ArrayList<>();
             for (int i = 0; i < Math.min(12, count); i++) {
@@ -209,21 +259,81 @@ public final class RectifierBenchmark {
                     grid.add(r.getValue().get(i));
                     caps.add(r.getKey());
                 }
+                if (truth != null) {
+                    grid.add(truth.get(i));
+                    caps.add("true target");
+                }
             }
             html.images(grid, caps, 3);
         }
-        Result r = new Result(c, count, List.copyOf(rows));
+        Result r = new Result(c, count, List.copyOf(rows), inputToTruth);
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(r.fields()));
         List<List<Object>> table = new ArrayList<>();
-        rows.forEach(row -> table.add(List.of(row.edit(), row.method(), row.identity(), row.targetShare(),
-                row.targetProbability(), row.l1(), row.clipAlignment(), row.seconds(),
-                Double.isNaN(row.trainSeconds()) ? "-" : row.trainSeconds())));
+        rows.forEach(row -> table.add(List.of(row.edit(), row.method(), row.identity(), orDash(row.targetShare()),
+                orDash(row.targetProbability()), row.l1(), orDash(row.l1ToTruth()), orDash(row.progress()),
+                orDash(row.outsideL1()), row.clipAlignment(), row.seconds(), orDash(row.trainSeconds()))));
         html.section("Summary", count + " images (" + c.images() + "); identity and attribute by the evaluation-only "
-                + "judge");
+                + "judge" + (c.truth() == null ? "" : "; true targets from " + c.truth() + " (the input's L1 to them: "
+                + String.format(Locale.ROOT, "%.4f", inputToTruth) + ")"));
         html.table(List.of("edit", "method", "judge identity", "judge: target top-1", "judge: P(target)",
-                "L1 to input", "emoji-clip cos(ΔI, ΔT) (training objective)", "seconds", "train seconds"), table);
+                "L1 to input", "L1 to true target", "edit-region progress to the truth", "L1 to input outside the "
+                + "edit region", "emoji-clip cos(ΔI, ΔT) (training objective)", "seconds", "train seconds"), table);
         html.write();
         return r;
+    }
+
+    /** Mean channel difference above which a pixel belongs to the edit region (truth vs input). */
+    public static final double REGION = 0.1;
+
+    /**
+     * For one image: {Σ over the edit region of |result − truth|, the same for the input, the mean |result − input|
+     * outside the region} (sums over the region's samples: the ratio of the first two is the progress).
+     */
+    static double[] regionErrors(RgbImage input, RgbImage truth, RgbImage result) {
+        float[] in = input.chw();
+        float[] tr = truth.chw();
+        float[] out = result.chw();
+        int plane = input.width() * input.height();
+        double inside = 0;
+        double inputInside = 0;
+        double outside = 0;
+        int outsideCount = 0;
+        for (int p = 0; p < plane; p++) {
+            double d = 0;
+            for (int c = 0; c < 3; c++) {
+                d += Math.abs(tr[c * plane + p] - in[c * plane + p]) / 3;
+            }
+            for (int c = 0; c < 3; c++) {
+                int i = c * plane + p;
+                if (d > REGION) {
+                    inside += Math.abs(out[i] - tr[i]);
+                    inputInside += Math.abs(in[i] - tr[i]);
+                } else {
+                    outside += Math.abs(out[i] - in[i]);
+                    outsideCount++;
+                }
+            }
+        }
+        return new double[]{inside, inputInside, outsideCount == 0 ? 0 : outside / outsideCount};
+    }
+
+    private static Object orDash(double v) {
+        return Double.isNaN(v) ? "-" : v;
+    }
+
+    /** The true target of every evaluation image: {@code folder/<its file name>}, resized to the model's size. */
+    private static List<RgbImage> truth(Path folder, EditImages.Selection eval, int size) {
+        List<RgbImage> out = new ArrayList<>();
+        for (String name : eval.names()) {
+            Path f = folder.resolve(name);
+            if (!Files.isRegularFile(f)) {
+                throw new InvalidRequestException("truth " + folder + ": no " + name + " (every evaluation image needs "
+                        + "its true target under the same file name)");
+            }
+            RgbImage img = Images.read(f, Long.MAX_VALUE);
+            out.add(img.width() == size && img.height() == size ? img : Resize.square(img, size));
+        }
+        return out;
     }
 
     /** emoji-clip, loaded once per store (the edits' objective and the baselines' loss share it; it stays frozen). */
