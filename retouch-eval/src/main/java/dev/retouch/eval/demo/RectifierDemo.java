@@ -1,6 +1,7 @@
 package dev.retouch.eval.demo;
 
 import dev.retouch.core.image.ImageTensors;
+import dev.retouch.core.image.Resize;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.metrics.Metrics;
 import dev.retouch.diffusion.model.PixelDiffusionModel;
@@ -84,15 +85,14 @@ final class RectifierDemo implements DemoSection {
         }
         for (ModelStore.Entry e : edits) {
             RectifierEdit edit = store.rectifierEdit(e.dir().toString());
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("edit", "models/effects/" + e.name());
-            params.put("source", edit.spec().source());
-            params.put("target", edit.spec().target());
-            params.put("steps", steps);
+            if (edit.spec().images().contains("@")) { // trained on a skin tone's people: shown on held-out people
+                skinTone(report, e, edit, m.sampleSize(), steps, quick);
+                continue;
+            }
             report.section(title() + ": edit " + e.name(), "Trained by Algorithm 1 (directional CLIP + L1 on "
                     + edit.spec().images() + "); inverted with the reconstruction rectifier, regenerated with the "
                     + "edit's. Inputs may be training images; docs/EVALUATION.md scores the edits on test faces.");
-            report.params(params);
+            report.params(params(e, edit, steps));
             try (PointerScope ignored = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
                 List<RgbImage> out = ImageTensors.fromBatch(edit.apply(ImageTensors.toTensor(faces), steps,
                         LoopHooks.NONE));
@@ -100,6 +100,40 @@ final class RectifierDemo implements DemoSection {
                     report.images(List.of(faces.get(i), out.get(i)), List.of(names.get(i), "\"" + edit.spec().target()
                             + "\""), 3);
                 }
+            }
+        }
+    }
+
+    private static Map<String, Object> params(ModelStore.Entry e, RectifierEdit edit, int steps) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("edit", "models/effects/" + e.name());
+        params.put("source", edit.spec().source());
+        params.put("target", edit.spec().target());
+        params.put("steps", steps);
+        return params;
+    }
+
+    /** A skin-tone edit on the fewshot section's held-out people, beside their real dark-tone emoji. */
+    private void skinTone(HtmlReport report, ModelStore.Entry e, RectifierEdit edit, int size, int steps,
+                          boolean quick) {
+        report.section(title() + ": edit " + e.name(), "Trained by Algorithm 1 (directional CLIP + L1 on "
+                + edit.spec().images() + ": the train split's yellow people and hands that have skin tones); "
+                + "applied to held-out people from the test split: input, edit, the real dark-tone emoji. "
+                + "docs/EVALUATION.md scores it against the real tones.");
+        report.params(params(e, edit, steps));
+        List<String> names = quick ? FewshotDemo.HELD_OUT.subList(0, 1) : FewshotDemo.HELD_OUT;
+        List<RgbImage> before = new ArrayList<>();
+        List<RgbImage> after = new ArrayList<>();
+        for (String n : names) {
+            before.add(Resize.square(DemoInputs.image("fewshot/before/" + n), size));
+            after.add(Resize.square(DemoInputs.image("fewshot/after/" + n), size));
+        }
+        try (PointerScope ignored = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            List<RgbImage> out = ImageTensors.fromBatch(edit.apply(ImageTensors.toTensor(before), steps,
+                    LoopHooks.NONE));
+            for (int i = 0; i < names.size(); i++) {
+                report.images(List.of(before.get(i), out.get(i), after.get(i)), List.of(names.get(i),
+                        "\"" + edit.spec().target() + "\"", "real dark tone"), 3);
             }
         }
     }
