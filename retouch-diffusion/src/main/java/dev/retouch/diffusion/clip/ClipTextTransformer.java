@@ -56,7 +56,8 @@ public final class ClipTextTransformer extends Module {
         Tensor end = ids.eq(Tensors.s(config.endTokenId())).to(torch.ScalarType.Int).argmax(
                 new org.bytedeco.pytorch.LongOptional(1), false); // (B) first end token (0 when absent)
         // an integer Scalar: a double one would promote the int64 row indices to float
-        Tensor rows = Tensors.onDeviceOf(w, Tensors.arange(b)).mul(new org.bytedeco.pytorch.Scalar(n)).add(end); // (B) flat rows
+        Tensor rows = Tensors.onDeviceOf(w, Tensors.arange(b)).mul(new org.bytedeco.pytorch.Scalar(n))
+                .add(end); // (B) flat rows
         Tensor pooled = h.reshape(b * n, -1).index_select(0, rows); // (B, D)
         return new Output(h, pooled);
     }

@@ -120,7 +120,7 @@ public final class LatentDiffusion {
         return this;
     }
 
-    /** {@code t} (float data: latents, noise, masks) on the networks' device as float32, the pipelines' working type. */
+    /** {@code t} (float data: latents, noise, masks) on the networks' device as float32, the pipelines' type. */
     public Tensor toDevice(Tensor t) {
         Placement p = placement;
         if (p.isCpu()) {

@@ -37,7 +37,8 @@ public final class LatentPipelines {
                                          Scheduler scheduler, Generator gen, LoopHooks hooks) {
         PromptStates all = prompts.repeat(count);
         int s = ld.model().latentSize();
-        Tensor zT = ld.toDevice(Tensors.randn(gen, all.batch(), ld.model().latentChannels(), s, s)); // (B·count, C, h, w)
+        // (B·count, C, h, w), drawn on the CPU from the seed, then moved to the model's device
+        Tensor zT = ld.toDevice(Tensors.randn(gen, all.batch(), ld.model().latentChannels(), s, s));
         return denoise(ld, zT, all, guidance, scheduler, gen, hooks);
     }
 

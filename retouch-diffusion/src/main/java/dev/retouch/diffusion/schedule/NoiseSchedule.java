@@ -129,8 +129,8 @@ public final class NoiseSchedule {
     }
 
     /**
-     * (B, 1, 1, …) tensor of √ᾱ_t (or √(1−ᾱ_t) when {@code oneMinus}) for broadcasting over a batch like {@code x}
-     * (same rank, on its device).
+     * (B, 1, 1, …) tensor of √ᾱ_t (or √(1−ᾱ_t) when {@code oneMinus}) for broadcasting over a batch like
+     * {@code x} (same rank, on its device).
      */
     private Tensor perSample(int[] t, Tensor x, boolean oneMinus) {
         long dims = x.dim();

@@ -27,8 +27,8 @@ public final class Timesteps {
     /**
      * {@code count} leading-spaced timesteps of {@code schedule} shifted by its {@link NoiseSchedule#stepsOffset()}, as
      * diffusers' DDIM, DDPM, PNDM, Euler, DPM-Solver and UniPC schedulers space them with {@code "leading"} spacing
-     * (e.g. 981 … 1 for 50 steps of Stable Diffusion 1.x). The shift is left out when it would pass T − 1 (every one
-     * of T steps), where diffusers would index past its table.
+     * (e.g. 981 … 1 for 50 steps of Stable Diffusion 1.x). The shift is left out when it would pass T − 1
+     * (every one of T steps), where diffusers would index past its table.
      */
     public static int[] leading(NoiseSchedule schedule, int count) {
         int T = schedule.numTrainTimesteps();

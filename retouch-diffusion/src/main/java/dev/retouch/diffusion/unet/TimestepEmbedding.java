@@ -32,7 +32,8 @@ public final class TimestepEmbedding extends Module {
         for (int k = 0; k < half; k++) {
             f[k] = (float) Math.exp(-Math.log(10000.0) * k / (half - freqShift));
         }
-        Tensor args = t.to(torch.ScalarType.Float).reshape(-1, 1).mul(Tensors.onDeviceOf(t, Tensors.of(f, 1, half))); // (B, half)
+        Tensor freqs = Tensors.onDeviceOf(t, Tensors.of(f, 1, half));
+        Tensor args = t.to(torch.ScalarType.Float).reshape(-1, 1).mul(freqs); // (B, half)
         Tensor sin = args.sin();
         Tensor cos = args.cos();
         return flipSinToCos ? Tensors.cat(1, cos, sin) : Tensors.cat(1, sin, cos);
@@ -40,7 +41,8 @@ public final class TimestepEmbedding extends Module {
 
     /** t (B) → (B, embedDim). */
     public Tensor forward(Tensor t) {
-        Tensor e = sinusoidal(t, dim, flipSinToCos, freqShift).to(Tensors.dtype(linear1.weight())); // float32 → the weights'
+        // float32 → the weights' type
+        Tensor e = sinusoidal(t, dim, flipSinToCos, freqShift).to(Tensors.dtype(linear1.weight()));
         return linear2.forward(torch.silu(linear1.forward(e)));
     }
 

@@ -50,7 +50,8 @@ public final class AutoencoderKL extends Module {
     public DiagonalGaussian encode(Tensor x) {
         checkSize(x, config.downsamplingFactor(), "image");
         Tensor w = quantConv.weight();
-        return new DiagonalGaussian(Tensors.placedLike(x, quantConv.forward(encoder.forward(Tensors.placedLike(w, x)))));
+        Tensor moments = quantConv.forward(encoder.forward(Tensors.placedLike(w, x)));
+        return new DiagonalGaussian(Tensors.placedLike(x, moments));
     }
 
     /** Unscaled latents (B, L, h, w) → images (B, C, h·f, w·f), not clamped, on the input's device in its type. */

@@ -58,7 +58,7 @@ public final class EditImages {
             }
             for (Path f : files) {
                 RgbImage img = Images.read(f, maxPixels);
-                images.add(img.width() == size && img.height() == size ? img : Resize.square(img, size));
+                images.add(Resize.square(img, size));
                 names.add(f.getFileName().toString());
             }
             return new Selection(names, images);
@@ -74,8 +74,7 @@ public final class EditImages {
                         + "(dark) or a code such as 1F3FF");
             }
             for (ImagePair p : SkinTonePairSets.select(dataset.get(), tone, split, 0)) {
-                RgbImage img = p.before();
-                images.add(img.width() == size && img.height() == size ? img : Resize.square(img, size));
+                images.add(Resize.square(p.before(), size));
                 names.add(p.name() + ".png"); // as in the pair folder, so its after/ serves as the truth
             }
             return new Selection(names, images);

@@ -243,7 +243,8 @@ public final class RectifierBenchmark {
                 }
                 rows.add(new Row(name, r.getKey(), id / n, judged ? top / n : Double.NaN,
                         judged ? prob / n : Double.NaN, l1 / n, truth == null ? Double.NaN : l1Truth / n,
-                        truth == null ? Double.NaN : 1 - region[0] / region[1], truth == null ? Double.NaN : region[2] / n,
+                        truth == null ? Double.NaN : 1 - region[0] / region[1],
+                        truth == null ? Double.NaN : region[2] / n,
                         align / n,
                         seconds.get(r.getKey()), train.getOrDefault(r.getKey(), Double.NaN)));
             }
@@ -330,8 +331,7 @@ public final class RectifierBenchmark {
                 throw new InvalidRequestException("truth " + folder + ": no " + name + " (every evaluation image needs "
                         + "its true target under the same file name)");
             }
-            RgbImage img = Images.read(f, Long.MAX_VALUE);
-            out.add(img.width() == size && img.height() == size ? img : Resize.square(img, size));
+            out.add(Resize.square(Images.read(f, Long.MAX_VALUE), size));
         }
         return out;
     }
