@@ -1,6 +1,7 @@
 package dev.retouch.cli;
 
 import dev.retouch.core.progress.Progress;
+import dev.retouch.data.Split;
 import dev.retouch.data.emoji.EmojiDataset;
 import dev.retouch.eval.sine.SineBenchmark;
 import picocli.CommandLine.Command;
@@ -11,15 +12,18 @@ import java.nio.file.Path;
 
 /** {@code retouch eval sine}: SINE against its baselines on held-out emoji ({@link SineBenchmark}). */
 @Command(name = "sine", mixinStandardHelpOptions = true,
-        description = "For the first --emojis faces of the emoji test split: fine-tune with and without patches, "
+        description = "For the first --emojis faces of a held-out split of the emoji (--split, default test): fine-tune with and without patches, "
                 + "then edit with fixed prompts. Scores: SSIM and emoji-clip image similarity to the source "
                 + "(fidelity), emoji-clip text-image score of the edit prompt (alignment), for SINE, SINE with the "
                 + "no-patches model, the fine-tuned model alone, SDEdit at 0.5 and 0.8 and the pretrained model "
                 + "alone; whether each SINE variant is above, below or across each baseline on the fidelity/"
                 + "alignment plane; sweeps over K and v; outputs at other sizes with and without the positional "
-                + "embedding. Models already fine-tuned in OUT/models by an earlier run with the same settings "
+                + "embedding; with --grid, every (K, v) pair on both prompts and the setting with the best SSIM "
+                + "at SDEdit 0.5's prompt agreement or better. Models already fine-tuned in OUT/models by an earlier run with the same settings "
                 + "are reused.",
-        footer = {"", "Example:", "  bin/retouch eval sine --model emoji-ldm --emojis 3 --out out/eval-sine"})
+        footer = {"", "Examples:", "  bin/retouch eval sine --model emoji-ldm --emojis 3 --out out/eval-sine",
+                "  bin/retouch eval sine --split validation --grid --emojis 4 --out out/eval-sine-val",
+                "  (choose K and v on the validation split, report the test split)"})
 final class EvalSineCommand implements Runnable {
     @Mixin
     Common common;
@@ -27,7 +31,7 @@ final class EvalSineCommand implements Runnable {
     @Option(names = "--model", defaultValue = "emoji-ldm", description = "Pretrained latent diffusion model (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--emojis", defaultValue = "3", description = "Source emoji from the test split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--emojis", defaultValue = "3", description = "Source faces from the split (default: ${DEFAULT-VALUE}).")
     int emojis;
 
     @Option(names = "--finetune-steps", description = "Fine-tune steps for both variants (default: the finetune defaults).")
@@ -49,6 +53,14 @@ final class EvalSineCommand implements Runnable {
             + "left out with a warning when absent (default: ${DEFAULT-VALUE}).")
     String judgeName;
 
+    @Option(names = "--split", defaultValue = "test", description = "Split the source faces come from: test (the "
+            + "reported numbers) or validation (for choosing K and v; default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--grid", description = "Also edit with every (K, v) pair of the sweeps, both prompts, and report "
+            + "the pair with the best SSIM at SDEdit 0.5's prompt agreement or better (slower).")
+    boolean grid;
+
     @Override
     public void run() {
         common.apply();
@@ -58,7 +70,12 @@ final class EvalSineCommand implements Runnable {
         if (finetuneSteps != null) {
             CliSupport.requireRange("--finetune-steps", finetuneSteps, 1, 1_000_000);
         }
-        var config = new SineBenchmark.Config(model, emojis, finetuneSteps, steps, guidance, seed, judgeName);
+        Split held = Split.parse(split);
+        if (held == Split.TRAIN) {
+            throw new CliSupport.UsageError("--split must be validation or test: emoji-ldm was trained on train");
+        }
+        var config = new SineBenchmark.Config(model, emojis, finetuneSteps, steps, guidance, seed, judgeName, held,
+                grid);
         var result = SineBenchmark.run(Models.store(), EmojiDataset.load(), config, out, label -> Progress.stderr(label, 0),
                 System.err::println); // 0: the bar takes each fine-tune's total from its run
         CliSupport.print(common, result.fields());

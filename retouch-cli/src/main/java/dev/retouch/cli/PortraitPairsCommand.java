@@ -226,7 +226,7 @@ final class PortraitPairsCommand implements Runnable {
         return out;
     }
 
-    /** Cosine similarity of each pair's two panels in emoji-clip's image-embedding space. */
+    /** Cosine similarity of each pair's two panels in the base CLIP's image-embedding space. */
     static double[] similarities(LatentDiffusion ld, List<PairGeneration.GeneratedPair> pairs) {
         double[] out = new double[pairs.size()];
         for (int from = 0; from < pairs.size(); from += 64) {
@@ -238,8 +238,8 @@ final class PortraitPairsCommand implements Runnable {
                     left.add(pairs.get(from + i).source());
                     right.add(pairs.get(from + i).target());
                 }
-                Tensor a = ClipModel.normalize(ld.clip().model().imageFeatures(ImageTensors.toTensor(left)));
-                Tensor b = ClipModel.normalize(ld.clip().model().imageFeatures(ImageTensors.toTensor(right)));
+                Tensor a = ClipModel.normalize(ld.clip().imageEncoder().features(ImageTensors.toTensor(left)));
+                Tensor b = ClipModel.normalize(ld.clip().imageEncoder().features(ImageTensors.toTensor(right)));
                 float[] s = Tensors.toFloats(a.mul(b).sum(new long[]{1}, false,
                         new org.bytedeco.pytorch.ScalarTypeOptional()));
                 for (int i = 0; i < n; i++) {

@@ -51,12 +51,13 @@ class DiffusersCommandsTest {
     void inspectDescribesEveryComponentAndFindsTheWeightsMatching() throws Exception {
         JsonNode j = ok("inspect", "--model", pipeline.toString(), "--json").json();
         assertEquals("StableDiffusionPipeline", j.get("pipeline").asText());
-        for (String c : List.of("unet", "vae", "text_encoder")) {
+        for (String c : List.of("unet", "vae", "text_encoder", "image_encoder")) {
             assertTrue(j.get(c + "_weights").asText().startsWith("match ("), j.toString());
             assertTrue(j.get(c + "_parameters").asLong() > 0, j.toString());
         }
         assertEquals(j.get("unet_parameters").asLong() + j.get("vae_parameters").asLong()
-                + j.get("text_encoder_parameters").asLong(), j.get("parameters").asLong());
+                + j.get("text_encoder_parameters").asLong() + j.get("image_encoder_parameters").asLong(),
+                j.get("parameters").asLong());
         // the UNet config alone, without weights
         JsonNode u = ok("inspect", "--unet-config", pipeline.resolve("unet/config.json").toString(), "--json").json();
         assertEquals(j.get("unet_parameters").asLong(), u.get("unet_parameters").asLong());
@@ -77,6 +78,64 @@ class DiffusersCommandsTest {
             assertArrayEquals(pixels(dir.resolve(name + "-ours.png")), pixels(dir.resolve(name + "-diffusers.png")),
                     name);
         }
+    }
+
+    /** Portrait pairs, training and editing on the pipeline; its image encoder is emoji-clip's image half. */
+    @Test
+    void portraitTrainsAndEditsOnThePipelineAsOnItsSource() throws Exception {
+        for (Path model : List.of(ldm, pipeline)) {
+            String tag = model.equals(ldm) ? "ours" : "diffusers";
+            portrait(model, tag);
+        }
+        assertArrayEquals(pixels(dir.resolve("portrait-pairs-ours/preview.png")),
+                pixels(dir.resolve("portrait-pairs-diffusers/preview.png")));
+        assertArrayEquals(pixels(dir.resolve("portrait-ours.png")), pixels(dir.resolve("portrait-diffusers.png")));
+    }
+
+    /**
+     * A Stable-Diffusion-like image encoder (its own input size and OpenAI's normalisation, states wider than the
+     * UNet's cross-attention, a projection as wide): portrait conditions on the projected states.
+     */
+    @Test
+    void portraitUsesTheProjectedStatesOfAWiderImageEncoder() throws Exception {
+        Path wide = dir.resolve("tiny-sd-wide-image-encoder");
+        ok("export-diffusers", "--model", ldm.toString(), "--out", wide.toString());
+        int context = dev.retouch.diffusion.model.LatentDiffusion.load(ldm).unet().config().crossAttentionDim();
+        var vision = new dev.retouch.diffusion.clip.ClipConfig.Vision(24, 8, 3, context + 8, 1, 2, 32, 1e-5,
+                dev.retouch.diffusion.clip.ClipConfig.Activation.QUICK_GELU);
+        var encoder = dev.retouch.diffusion.clip.ClipImageEncoder.of(
+                dev.retouch.diffusion.clip.ClipVisionModelWithProjection.create(vision, context, 3),
+                dev.retouch.diffusion.clip.ClipImageEncoder.Preprocessing.openAi(24));
+        dev.retouch.diffusion.diffusers.DiffusersExport.addImageEncoder(wide, encoder, false);
+        Path model = portrait(wide, "wide");
+        JsonNode config = dev.retouch.core.io.ModelDirectory.open(model).configTree();
+        assertEquals(1 + 3 * 3, config.path("imageTokens").asInt(), "class token and 3×3 patches of 8² in 24²");
+
+        // an encoder whose states and projection both miss the cross-attention width is refused, naming both
+        Path odd = dir.resolve("tiny-sd-odd-image-encoder");
+        ok("export-diffusers", "--model", ldm.toString(), "--out", odd.toString());
+        dev.retouch.diffusion.diffusers.DiffusersExport.addImageEncoder(odd, dev.retouch.diffusion.clip.ClipImageEncoder.of(
+                dev.retouch.diffusion.clip.ClipVisionModelWithProjection.create(vision, context + 4, 3),
+                dev.retouch.diffusion.clip.ClipImageEncoder.Preprocessing.openAi(24)), false);
+        CliRun bad = CliRun.run("train", "portrait", "--pairs", dir.resolve("portrait-pairs-wide").toString(), "--base",
+                odd.toString(), "--steps", "1", "--batch", "2", "--out", dir.resolve("portrait-run-odd").toString());
+        assertEquals(1, bad.code(), bad::describe);
+        assertTrue(bad.err().contains("image encoder has width " + (context + 8) + " and projection " + (context + 4)),
+                bad::describe);
+    }
+
+    /** data portrait-pairs, train portrait and edit portrait on {@code model}; returns the trained model. */
+    private static Path portrait(Path model, String tag) {
+        Path pairs = dir.resolve("portrait-pairs-" + tag);
+        ok("data", "portrait-pairs", "--task", "man-woman", "--count", "4", "--batch", "4", "--steps", "2", "--model",
+                model.toString(), "--min-similarity", "-1", "--seed", "3", "--out", pairs.toString());
+        Path run = dir.resolve("portrait-run-" + tag);
+        ok("train", "portrait", "--pairs", pairs.toString(), "--base", model.toString(), "--steps", "2", "--batch", "2",
+                "--seed", "3", "--out", run.toString());
+        ok("edit", "portrait", "--model", run.resolve("model").toString(), "--image", in16.toString(), "--target",
+                "woman", "--steps", "3", "--mask-seeds", "2", "--seed", "4", "--out",
+                dir.resolve("portrait-" + tag + ".png").toString());
+        return run.resolve("model");
     }
 
     @Test

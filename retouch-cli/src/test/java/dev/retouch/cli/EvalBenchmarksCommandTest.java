@@ -92,6 +92,19 @@ class EvalBenchmarksCommandTest {
         assertEquals(0, noFloor.code(), noFloor::describe);
         assertTrue(!noFloor.json().has("untrained_judge_fd"));
         assertEquals(j.get("judge_top1").asDouble(), noFloor.json().get("judge_top1").asDouble(), 0.0, "seeded");
+        assertEquals("test", j.get("split").asText());
+        // the validation split (for choosing sampling settings): other captions, other real images
+        CliRun val = CliRun.run("eval", "ldm", "--model", shipped("emoji-ldm"), "--judge", shipped("emoji-judge"),
+                "--split", "validation", "--limit", "4", "--steps", "4", "--no-floor", "--json", "--out",
+                tmp.resolve("ldm-val").toString());
+        assertEquals(0, val.code(), val::describe);
+        assertEquals("validation", val.json().get("split").asText());
+        assertTrue(val.json().get("real_images").asLong() != j.get("real_images").asLong()
+                || val.json().get("real_judge_top1").asDouble() != j.get("real_judge_top1").asDouble(), val::describe);
+        CliRun train = CliRun.run("eval", "ldm", "--split", "train", "--out", tmp.resolve("ldm-train").toString());
+        assertEquals(2, train.code(), train::describe);
+        assertTrue(train.err().contains("--split must be validation or test"), train::describe);
+        assertTrue(!Files.exists(tmp.resolve("ldm-train")), "nothing written");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** finetune sine / edit sine / eval sine end to end on the tiny latent bundle (16×16 images, 8-pixel multiple). */
@@ -152,6 +153,30 @@ class SineCommandsTest {
                 "--steps", "1", "--seed", "3", "--out", o.toString());
         assertEquals(0, seed.code(), seed::describe);
         assertFalse(seed.err().contains("reusing"), seed::describe);
+        // validation sources are other images (never the test split's models) and the grid names its choice
+        CliRun val = CliRun.run("eval", "sine", "--model", ldm.toString(), "--emojis", "1", "--finetune-steps", "1",
+                "--steps", "1", "--split", "validation", "--grid", "--out", o.toString(), "--json");
+        assertEquals(0, val.code(), val::describe);
+        assertFalse(val.err().contains("reusing"), val::describe);
+        JsonNode vj = val.json();
+        assertEquals("validation", vj.get("split").asText());
+        assertNotEquals(j.get("sources"), vj.get("sources"));
+        assertEquals(36, vj.get("grid").size(), val::describe);
+        assertEquals(2, vj.get("grid").get("K = 400, v = 0.7").get("n").asInt(), "both edit prompts");
+        JsonNode choice = vj.get("grid_choice");
+        assertEquals("SDEdit 0.5", choice.get("baseline").asText());
+        if (!choice.get("setting").isNull()) {
+            JsonNode chosen = vj.get("grid").get(choice.get("setting").asText());
+            assertEquals(chosen.get("ssim").asDouble(), choice.get("ssim").asDouble(), 1e-12);
+            assertTrue(chosen.get("judge_target_top1").asDouble() >= choice.get("baseline_judge_target_top1").asDouble());
+            vj.get("grid").forEach(g -> assertTrue(g.get("judge_target_top1").asDouble()
+                    < choice.get("baseline_judge_target_top1").asDouble() - 1e-12
+                    || g.get("ssim").asDouble() <= choice.get("ssim").asDouble() + 1e-12, val::describe));
+        }
+        assertFalse(j.has("grid"), "the grid only when asked");
+        CliRun train = CliRun.run("eval", "sine", "--split", "train", "--out", dir.resolve("eval-train").toString());
+        assertEquals(2, train.code(), train::describe);
+        assertTrue(train.err().contains("--split must be validation or test"), train::describe);
     }
 
     private static List<String> names(JsonNode object) {

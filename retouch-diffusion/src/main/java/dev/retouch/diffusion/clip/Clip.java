@@ -22,6 +22,7 @@ public final class Clip {
     private final ClipModel model;
     private final BpeVocabulary vocabulary;
     private final ClipTokenizer tokenizer;
+    private final ClipImageEncoder imageEncoder;
 
     /** Token ids of a batch of prompts and which of them were cut to fit the context. */
     public record Tokens(Tensor ids, boolean[] truncated) {
@@ -41,6 +42,14 @@ public final class Clip {
 
     /** A model with its tokenizer of {@code vocabulary} as configured (e.g. another pad token). */
     public Clip(ClipModel model, BpeVocabulary vocabulary, ClipTokenizer tokenizer) {
+        this(model, vocabulary, tokenizer, null);
+    }
+
+    /**
+     * A text model with its tokenizer and a stand-alone image encoder (a pipeline's {@code image_encoder}); with
+     * {@code imageEncoder} null, the image half is the model's own vision tower when it has one.
+     */
+    public Clip(ClipModel model, BpeVocabulary vocabulary, ClipTokenizer tokenizer, ClipImageEncoder imageEncoder) {
         if (tokenizer.vocabSize() != model.config().text().vocabSize()
                 || tokenizer.endId() != model.config().text().endTokenId()) {
             throw new RetouchException("tokenizer (" + tokenizer.vocabSize() + " tokens, end id " + tokenizer.endId()
@@ -50,6 +59,8 @@ public final class Clip {
         this.model = model;
         this.vocabulary = vocabulary;
         this.tokenizer = tokenizer;
+        this.imageEncoder = imageEncoder != null ? imageEncoder
+                : model.config().hasVision() ? ClipImageEncoder.of(model) : null;
     }
 
     /** Loads model and tokenizer from one directory, strictly. */
@@ -79,6 +90,33 @@ public final class Clip {
     /** The tokenizer's vocabulary and merges (what {@code vocab.json} and {@code merges.txt} hold). */
     public BpeVocabulary vocabulary() {
         return vocabulary;
+    }
+
+    /** Whether image states and features are available (a full CLIP, or a separate image encoder). */
+    public boolean hasImageEncoder() {
+        return imageEncoder != null;
+    }
+
+    /**
+     * The image half: the model's own vision tower, or the pipeline's separate image encoder.
+     *
+     * @throws RetouchException for a text encoder alone without an image encoder
+     */
+    public ClipImageEncoder imageEncoder() {
+        if (imageEncoder == null) {
+            throw new RetouchException("this CLIP is a text encoder alone (no vision tower, as a Stable Diffusion "
+                    + "text_encoder) and has no image encoder: CLIP image states and features need a full CLIP model "
+                    + "or a diffusers pipeline with an image_encoder/ (CLIPVisionModelWithProjection)");
+        }
+        return imageEncoder;
+    }
+
+    /** Moves the text model and a separate image encoder to {@code device} in {@code type}. */
+    public void to(org.bytedeco.pytorch.Device device, torch.ScalarType type) {
+        model.to(device, type);
+        if (imageEncoder != null && imageEncoder.ownModule() != null) {
+            imageEncoder.ownModule().to(device, type);
+        }
     }
 
     public ClipTokenizer tokenizer() {

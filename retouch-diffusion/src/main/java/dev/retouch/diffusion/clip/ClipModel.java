@@ -81,6 +81,12 @@ public final class ClipModel extends Module {
         return visionModel;
     }
 
+    /** The biasless projection of the pooled image state into the shared space (a full CLIP only). */
+    public Linear visualProjection() {
+        requireVision("the visual projection");
+        return visualProjection;
+    }
+
     public Tensor logitScale() {
         requireVision("the image-text temperature");
         return logitScale;

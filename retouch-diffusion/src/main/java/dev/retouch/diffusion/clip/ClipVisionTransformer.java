@@ -64,6 +64,11 @@ public final class ClipVisionTransformer extends Module {
         return new Output(h, pooled);
     }
 
+    /** {@code post_layernorm} on states (…, D): the pooled output's normalisation, for any token. */
+    public Tensor postLayernorm(Tensor states) {
+        return postLayernorm.forward(states);
+    }
+
     public ClipConfig.Vision config() {
         return config;
     }

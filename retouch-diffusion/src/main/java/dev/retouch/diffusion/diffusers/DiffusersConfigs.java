@@ -3,6 +3,7 @@ package dev.retouch.diffusion.diffusers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.RetouchException;
 import dev.retouch.diffusion.clip.ClipConfig;
+import dev.retouch.diffusion.clip.ClipImageEncoder;
 import dev.retouch.diffusion.schedule.BetaSchedule;
 import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
 import dev.retouch.diffusion.schedule.PredictionType;
@@ -192,6 +193,104 @@ public final class DiffusersConfigs {
         } catch (IllegalArgumentException e) {
             throw new RetouchException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** An {@code image_encoder}'s structure: the vision tower and the width of its projection. */
+    public record ImageEncoder(ClipConfig.Vision vision, int projectionDim) {
+    }
+
+    /** {@code image_encoder/config.json} (transformers' CLIPVisionConfig of a CLIPVisionModelWithProjection). */
+    public static ImageEncoder imageEncoder(JsonNode c, Path file) {
+        Reader r = new Reader(c, file);
+        JsonNode arch = c.get("architectures");
+        if (arch != null && arch.isArray() && !arch.isEmpty()) {
+            String a = arch.get(0).asText();
+            if (!a.equals("CLIPVisionModelWithProjection")) {
+                throw r.error("architectures names " + a + "; only CLIPVisionModelWithProjection is supported as an "
+                        + "image encoder");
+            }
+        }
+        String act = r.text("hidden_act", "quick_gelu");
+        ClipConfig.Activation activation = switch (act) {
+            case "quick_gelu" -> ClipConfig.Activation.QUICK_GELU;
+            case "gelu" -> ClipConfig.Activation.GELU;
+            default -> throw r.unsupported("hidden_act", act);
+        };
+        try {
+            ClipConfig.Vision v = new ClipConfig.Vision(r.integer("image_size", 224), r.integer("patch_size", 32),
+                    r.integer("num_channels", 3), r.integer("hidden_size", 768), r.integer("num_hidden_layers", 12),
+                    r.integer("num_attention_heads", 12), r.integer("intermediate_size", 3072),
+                    r.number("layer_norm_eps", 1e-5), activation);
+            int projection = r.integer("projection_dim", 512);
+            if (projection <= 0) {
+                throw r.error("projection_dim must be positive, got " + projection);
+            }
+            return new ImageEncoder(v, projection);
+        } catch (IllegalArgumentException e) {
+            throw new RetouchException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code feature_extractor/preprocessor_config.json} (transformers' CLIPImageProcessor) → resize size, mean and
+     * standard deviation. Square inputs are resized to the crop size; a resize edge other than the crop size (resize
+     * then crop) and switched-off normalisation or rescaling are refused as not supported yet.
+     */
+    public static ClipImageEncoder.Preprocessing preprocessing(JsonNode c, Path file) {
+        Reader r = new Reader(c, file);
+        int crop = side(r, c.get("crop_size"), "crop_size");
+        int edge = side(r, c.get("size"), "size");
+        if (r.bool("do_center_crop", true) && edge != crop) {
+            throw r.error("resizing to " + edge + " and cropping to " + crop + " is not supported yet (only a resize "
+                    + "to the crop size)");
+        }
+        if (!r.bool("do_normalize", true) || !r.bool("do_rescale", true)
+                || Math.abs(r.number("rescale_factor", 1.0 / 255) - 1.0 / 255) > 1e-12) {
+            throw r.error("only rescaling by 1/255 and normalising is supported yet");
+        }
+        List<Double> mean = doubles(r, c.get("image_mean"), "image_mean");
+        List<Double> std = doubles(r, c.get("image_std"), "image_std");
+        try {
+            return new ClipImageEncoder.Preprocessing(crop, mean.stream().mapToDouble(Double::doubleValue).toArray(),
+                    std.stream().mapToDouble(Double::doubleValue).toArray());
+        } catch (IllegalArgumentException e) {
+            throw r.error(e.getMessage());
+        }
+    }
+
+    private static int side(Reader r, JsonNode v, String key) {
+        if (v == null || v.isNull()) {
+            return 224;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asInt();
+        }
+        if (v.has("shortest_edge")) {
+            return v.get("shortest_edge").asInt();
+        }
+        if (v.has("height") && v.has("width") && v.get("height").asInt() == v.get("width").asInt()) {
+            return v.get("height").asInt();
+        }
+        throw r.error(key + " " + v + " is not supported yet (a square size or a shortest edge)");
+    }
+
+    private static List<Double> doubles(Reader r, JsonNode v, String key) {
+        if (v == null || v.isNull()) {
+            double[] d = key.equals("image_mean") ? ClipImageEncoder.Preprocessing.OPENAI_MEAN
+                    : ClipImageEncoder.Preprocessing.OPENAI_STD;
+            return java.util.Arrays.stream(d).boxed().toList();
+        }
+        if (!v.isArray() || v.size() != 3) {
+            throw r.error(key + " must be three numbers, got " + v);
+        }
+        List<Double> out = new java.util.ArrayList<>();
+        for (JsonNode x : v) {
+            if (!x.isNumber()) {
+                throw r.error(key + " must be three numbers, got " + v);
+            }
+            out.add(x.asDouble());
+        }
+        return out;
     }
 
     private static final Set<String> SCHEDULERS_CLIPPING_BY_DEFAULT = Set.of("DDIMScheduler", "DDPMScheduler");

@@ -5,6 +5,7 @@ import dev.retouch.core.io.AtomicFiles;
 import dev.retouch.core.io.Json;
 import dev.retouch.core.io.Safetensors;
 import dev.retouch.diffusion.clip.ClipConfig;
+import dev.retouch.diffusion.clip.ClipImageEncoder;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.schedule.NoiseScheduleConfig;
 import dev.retouch.diffusion.unet.UNet2DConditionConfig;
@@ -24,7 +25,9 @@ import java.util.Map;
  * Writes a {@link LatentDiffusion} as a Stable Diffusion pipeline in diffusers' layout, the inverse of
  * {@link DiffusersPipeline#load}: configs with diffusers' and transformers' keys, weights under the same names
  * (the text encoder without CLIP's vision tower and projections), the tokenizer's {@code vocab.json} and
- * {@code merges.txt}, a DDIM scheduler config with the model's noise schedule. The directory is written whole in
+ * {@code merges.txt}, a DDIM scheduler config with the model's noise schedule, and, when the CLIP has an image half,
+ * an {@code image_encoder} ({@code CLIPVisionModelWithProjection}) with its {@code feature_extractor}
+ * preprocessing. The directory is written whole in
  * {@code <dir>.partial} and then renamed, so a failure leaves nothing half-written.
  */
 public final class DiffusersExport {
@@ -57,7 +60,9 @@ public final class DiffusersExport {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("_class_name", "StableDiffusionPipeline");
         index.put("_diffusers_version", "0.30.0");
-        index.put("feature_extractor", nulls());
+        boolean images = ld.clip().hasImageEncoder();
+        index.put("feature_extractor", images ? List.of("transformers", "CLIPImageProcessor") : nulls());
+        index.put("image_encoder", images ? List.of("transformers", "CLIPVisionModelWithProjection") : nulls());
         index.put("requires_safety_checker", false);
         index.put("safety_checker", nulls());
         index.put("scheduler", List.of("diffusers", "DDIMScheduler"));
@@ -77,6 +82,9 @@ public final class DiffusersExport {
         });
         component(dir, "text_encoder", "config.json", textConfig(ld.clip().model().config().text()), "model", text,
                 half);
+        if (images) {
+            writeImageEncoder(dir, ld.clip().imageEncoder(), half);
+        }
         Path tok = Files.createDirectories(dir.resolve("tokenizer"));
         ld.clip().vocabulary().write(tok);
         var tokenizer = ld.clip().tokenizer();
@@ -90,6 +98,37 @@ public final class DiffusersExport {
         Json.write(sched.resolve("scheduler_config.json"), schedulerConfig(ld.schedule().config(),
                 ld.schedule().stepsOffset()));
         Json.write(dir.resolve(DiffusersPipeline.INDEX), index);
+    }
+
+    /**
+     * Gives the pipeline in {@code dir} the image encoder {@code encoder} (replacing any it had): its weights as
+     * {@code image_encoder/} ({@code CLIPVisionModelWithProjection}), its preprocessing as {@code feature_extractor/}
+     * ({@code CLIPImageProcessor}), both named in {@code model_index.json}.
+     */
+    public static void addImageEncoder(Path dir, ClipImageEncoder encoder, boolean half) {
+        Path index = dir.resolve(DiffusersPipeline.INDEX);
+        if (!Files.isRegularFile(index)) {
+            throw new RetouchException(dir + " is not a diffusers pipeline: it has no " + DiffusersPipeline.INDEX);
+        }
+        try {
+            AtomicFiles.deleteTree(dir.resolve("image_encoder"));
+            AtomicFiles.deleteTree(dir.resolve("feature_extractor"));
+            writeImageEncoder(dir, encoder, half);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> entries = Json.read(index, LinkedHashMap.class);
+            entries.put("feature_extractor", List.of("transformers", "CLIPImageProcessor"));
+            entries.put("image_encoder", List.of("transformers", "CLIPVisionModelWithProjection"));
+            Json.write(index, entries);
+        } catch (IOException e) {
+            throw new RetouchException("cannot write the image encoder into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeImageEncoder(Path dir, ClipImageEncoder enc, boolean half) throws IOException {
+        component(dir, "image_encoder", "config.json", imageEncoderConfig(enc.config(), enc.projectionDim()), "model",
+                enc.weights(), half);
+        Path fe = Files.createDirectories(dir.resolve("feature_extractor"));
+        Json.write(fe.resolve("preprocessor_config.json"), preprocessorConfig(enc.preprocessing()));
     }
 
     private static List<Object> nulls() {
@@ -181,6 +220,42 @@ public final class DiffusersExport {
         c.put("num_attention_heads", t.heads());
         c.put("num_hidden_layers", t.layers());
         c.put("vocab_size", t.vocabSize());
+        return c;
+    }
+
+    /** A vision tower and projection under transformers' {@code CLIPVisionConfig} keys. */
+    public static Map<String, Object> imageEncoderConfig(ClipConfig.Vision v, int projectionDim) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("architectures", List.of("CLIPVisionModelWithProjection"));
+        c.put("hidden_act", v.activation().name().toLowerCase(Locale.ROOT));
+        c.put("hidden_size", v.width());
+        c.put("image_size", v.imageSize());
+        c.put("intermediate_size", v.mlpWidth());
+        c.put("layer_norm_eps", v.layerNormEps());
+        c.put("model_type", "clip_vision_model");
+        c.put("num_attention_heads", v.heads());
+        c.put("num_channels", v.channels());
+        c.put("num_hidden_layers", v.layers());
+        c.put("patch_size", v.patchSize());
+        c.put("projection_dim", projectionDim);
+        return c;
+    }
+
+    /** Image preprocessing under transformers' {@code CLIPImageProcessor} keys. */
+    public static Map<String, Object> preprocessorConfig(ClipImageEncoder.Preprocessing p) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("crop_size", Map.of("height", p.size(), "width", p.size()));
+        c.put("do_center_crop", true);
+        c.put("do_convert_rgb", true);
+        c.put("do_normalize", true);
+        c.put("do_rescale", true);
+        c.put("do_resize", true);
+        c.put("image_mean", java.util.Arrays.stream(p.mean()).boxed().toList());
+        c.put("image_processor_type", "CLIPImageProcessor");
+        c.put("image_std", java.util.Arrays.stream(p.std()).boxed().toList());
+        c.put("resample", 3);
+        c.put("rescale_factor", 1.0 / 255);
+        c.put("size", Map.of("shortest_edge", p.size()));
         return c;
     }
 

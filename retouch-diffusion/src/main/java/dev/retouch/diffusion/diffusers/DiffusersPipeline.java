@@ -7,7 +7,9 @@ import dev.retouch.core.nn.Module;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.clip.Clip;
 import dev.retouch.diffusion.clip.ClipConfig;
+import dev.retouch.diffusion.clip.ClipImageEncoder;
 import dev.retouch.diffusion.clip.ClipModel;
+import dev.retouch.diffusion.clip.ClipVisionModelWithProjection;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.LatentDiffusionModel;
 import dev.retouch.diffusion.model.LdmConfig;
@@ -34,6 +36,10 @@ import java.util.Map;
  * {@link LatentDiffusion} every latent method runs on. Configs are read by {@link DiffusersConfigs}, weights by
  * {@link DiffusersWeights} (single, fp16 or sharded safetensors), each component strictly (a missing, extra or
  * misshapen tensor is an error naming the weights file and the tensor).
+ *
+ * <p>An optional {@code image_encoder} ({@code CLIPVisionModelWithProjection}, preprocessed as its
+ * {@code feature_extractor} says, else as OpenAI CLIP) gives the text encoder an image half: the CLIP image tokens
+ * and features that portrait editing conditions on.
  *
  * <p>Not supported yet, each with one error naming the pipeline class: SDXL (two text encoders), SD3/Flux and
  * other transformer-based pipelines, anything whose components are not UNet2DConditionModel, AutoencoderKL,
@@ -64,7 +70,8 @@ public final class DiffusersPipeline {
     /** The configs of every component, read and checked without touching the weights. */
     public record Configs(Path dir, String pipelineClass, UNet2DConditionConfig unet, AutoencoderKLConfig vae,
                           ClipConfig.Text text, NoiseScheduleConfig noise, DiffusersConfigs.SchedulerExtras scheduler,
-                          BpeVocabulary vocabulary, ClipTokenizer tokenizer) {
+                          BpeVocabulary vocabulary, ClipTokenizer tokenizer, DiffusersConfigs.ImageEncoder imageEncoder,
+                          ClipImageEncoder.Preprocessing preprocessing) {
         public LdmConfig ldmConfig() {
             return new LdmConfig(LdmConfig.TYPE, unet, noise, "vae", "text_encoder");
         }
@@ -111,11 +118,30 @@ public final class DiffusersPipeline {
         BpeVocabulary vocabulary = BpeVocabulary.read(tokDir);
         ClipTokenizer tokenizer = withPad(ClipTokenizer.of(vocabulary), tokDir, vocabulary);
         JsonNode scheduler = Json.readTree(schedulerFile);
+        DiffusersConfigs.ImageEncoder imageEncoder = null;
+        ClipImageEncoder.Preprocessing preprocessing = null;
+        JsonNode ie = index.get("image_encoder");
+        if (ie != null && ie.isArray() && ie.size() == 2 && !ie.get(1).isNull()) {
+            if (!ie.get(1).asText().equals("CLIPVisionModelWithProjection")) {
+                throw new RetouchException(indexFile + ": component 'image_encoder' is a " + ie.get(1).asText()
+                        + "; only CLIPVisionModelWithProjection is supported");
+            }
+            Path ieFile = config(dir, "image_encoder", "config.json");
+            imageEncoder = DiffusersConfigs.imageEncoder(Json.readTree(ieFile), ieFile);
+            Path pre = dir.resolve("feature_extractor").resolve("preprocessor_config.json");
+            preprocessing = Files.isRegularFile(pre) ? DiffusersConfigs.preprocessing(Json.readTree(pre), pre)
+                    : ClipImageEncoder.Preprocessing.openAi(imageEncoder.vision().imageSize());
+            if (preprocessing.size() != imageEncoder.vision().imageSize()) {
+                throw new RetouchException(pre + " resizes images to " + preprocessing.size() + "² but "
+                        + ieFile + " takes " + imageEncoder.vision().imageSize() + "²");
+            }
+        }
         return new Configs(dir, cls, DiffusersConfigs.unet(Json.readTree(unetFile), unetFile),
                 DiffusersConfigs.vae(Json.readTree(vaeFile), vaeFile),
                 DiffusersConfigs.textEncoder(Json.readTree(textFile), textFile, tokenizer.endId()),
                 DiffusersConfigs.scheduler(scheduler, schedulerFile),
-                DiffusersConfigs.schedulerExtras(scheduler, schedulerFile), vocabulary, tokenizer);
+                DiffusersConfigs.schedulerExtras(scheduler, schedulerFile), vocabulary, tokenizer, imageEncoder,
+                preprocessing);
     }
 
     private static Path config(Path dir, String component, String name) {
@@ -160,9 +186,14 @@ public final class DiffusersPipeline {
                 "diffusion_pytorch_model");
         AutoencoderKL vae = loadInto(new AutoencoderKL(c.vae()), dir, "vae", "diffusion_pytorch_model");
         ClipModel text = loadInto(new ClipModel(ClipConfig.textOnly(c.text())), dir, "text_encoder", "model");
+        ClipImageEncoder images = null;
+        if (c.imageEncoder() != null) {
+            images = ClipImageEncoder.of(loadInto(new ClipVisionModelWithProjection(c.imageEncoder().vision(),
+                    c.imageEncoder().projectionDim()), dir, "image_encoder", "model"), c.preprocessing());
+        }
         Clip clip;
         try {
-            clip = new Clip(text, c.vocabulary(), c.tokenizer());
+            clip = new Clip(text, c.vocabulary(), c.tokenizer(), images);
         } catch (RetouchException e) {
             throw new RetouchException(dir + ": tokenizer/ and text_encoder/ do not fit: " + e.getMessage(), e);
         }
@@ -207,6 +238,11 @@ public final class DiffusersPipeline {
         out.add(compare("vae", vaeSummary(c.vae()), new AutoencoderKL(c.vae()), dir, "diffusion_pytorch_model"));
         out.add(compare("text_encoder", textSummary(c.text()), new ClipModel(ClipConfig.textOnly(c.text())), dir,
                 "model"));
+        if (c.imageEncoder() != null) {
+            var ie = c.imageEncoder();
+            out.add(compare("image_encoder", imageEncoderSummary(ie, c.preprocessing()),
+                    new ClipVisionModelWithProjection(ie.vision(), ie.projectionDim()), dir, "model"));
+        }
         return out;
     }
 
@@ -253,6 +289,14 @@ public final class DiffusersPipeline {
     public static String vaeSummary(AutoencoderKLConfig v) {
         return "AutoencoderKL: " + v.inChannels() + "×" + v.sampleSize() + "² ↔ " + v.latentChannels() + "×"
                 + v.latentSize() + "², channels " + v.blockOutChannels() + ", scaling factor " + v.scalingFactor();
+    }
+
+    /** One line describing an image encoder and its preprocessing. */
+    public static String imageEncoderSummary(DiffusersConfigs.ImageEncoder ie, ClipImageEncoder.Preprocessing p) {
+        ClipConfig.Vision v = ie.vision();
+        return "CLIPVisionModelWithProjection: " + v.imageSize() + "² images in " + v.patchSize() + "² patches, "
+                + v.layers() + " layers, width " + v.width() + ", " + v.heads() + " heads, projection "
+                + ie.projectionDim() + ", " + v.activation() + "; preprocessing " + p;
     }
 
     /** One line describing a text transformer. */

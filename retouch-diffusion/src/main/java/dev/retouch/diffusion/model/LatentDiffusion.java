@@ -113,7 +113,7 @@ public final class LatentDiffusion {
             try (Device d = target.torchDevice()) {
                 model.unet().to(d, target.dtype());
                 vae.to(d, target.dtype());
-                clip.model().to(d, target.dtype());
+                clip.to(d, target.dtype());
             }
             placement = target;
         }

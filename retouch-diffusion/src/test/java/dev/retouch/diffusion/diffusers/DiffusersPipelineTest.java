@@ -6,7 +6,9 @@ import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.Safetensors;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.clip.ClipConfig;
+import dev.retouch.diffusion.clip.ClipImageEncoder;
 import dev.retouch.diffusion.clip.ClipModel;
+import dev.retouch.diffusion.clip.ClipVisionModelWithProjection;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.model.TinyLatentDiffusion;
 import dev.retouch.diffusion.schedule.BetaSchedule;
@@ -302,6 +304,67 @@ class DiffusersPipelineTest {
         }
         RetouchException again = assertThrows(RetouchException.class, () -> DiffusersExport.save(ld, dir, true));
         assertTrue(again.getMessage().contains("exists"), again.getMessage());
+        // the full CLIP's image half travels as image_encoder + feature_extractor and gives the same features
+        assertTrue(Files.isRegularFile(dir.resolve("image_encoder/model.safetensors")));
+        assertTrue(back.clip().hasImageEncoder());
+        assertTrue(back.clip().imageEncoder().preprocessing().keepsMinusOneToOne());
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            Tensor images = Tensors.rand(Tensors.generator(3), 2, 3, 16, 16).mul(Tensors.s(2)).sub(Tensors.s(1));
+            assertEquals(0.0, TinyLatentDiffusion.maxAbsDiff(ld.clip().imageEncoder().states(images),
+                    back.clip().imageEncoder().states(images)));
+            assertEquals(0.0, TinyLatentDiffusion.maxAbsDiff(ld.clip().imageEncoder().features(images),
+                    back.clip().imageEncoder().features(images)));
+        }
+    }
+
+    @Test
+    void anImageEncoderOfItsOwnLoadsWithItsPreprocessingAndBadOnesAreOneClearError(@TempDir Path tmp)
+            throws Exception {
+        Path dir = tmp.resolve("sd");
+        writeDummyPipeline(dir);
+        assertFalse(DiffusersPipeline.load(dir).clip().hasImageEncoder(), "Stable Diffusion 1.5 has no image encoder");
+        // OpenAI-CLIP-like: wider than the text, its own input size and normalisation
+        ClipConfig.Vision v = new ClipConfig.Vision(24, 8, 3, 40, 2, 4, 80, 1e-5, ClipConfig.Activation.QUICK_GELU);
+        ClipVisionModelWithProjection m = ClipVisionModelWithProjection.create(v, 32, 9);
+        DiffusersExport.addImageEncoder(dir, ClipImageEncoder.of(m, ClipImageEncoder.Preprocessing.openAi(24)), true);
+        LatentDiffusion ld = DiffusersPipeline.load(dir);
+        ClipImageEncoder enc = ld.clip().imageEncoder();
+        assertEquals(v, enc.config());
+        assertEquals(32, enc.projectionDim());
+        assertEquals(ClipImageEncoder.Preprocessing.openAi(24), enc.preprocessing());
+        assertTrue(maxDiff(m.stateDict(), enc.weights()) < 1e-3, "fp16-stored weights");
+        var components = DiffusersPipeline.inspect(dir);
+        assertEquals("image_encoder", components.get(3).name());
+        assertEquals(List.of(), components.get(3).mismatches());
+        assertEquals(m.parameterCount(), components.get(3).parameters());
+
+        Path pre = dir.resolve("feature_extractor/preprocessor_config.json");
+        String preText = Files.readString(pre);
+        Files.writeString(pre, preText.replaceAll("(?<k>\"shortest_edge\"\\s*:\\s*)24", "${k}32"));
+        RetouchException crop = assertThrows(RetouchException.class, () -> DiffusersPipeline.load(dir));
+        assertTrue(crop.getMessage().startsWith(pre + ": resizing to 32 and cropping to 24 is not supported yet"),
+                crop.getMessage());
+        Files.writeString(pre, preText.replaceAll("(?<k>\"(height|width|shortest_edge)\"\\s*:\\s*)24", "${k}32"));
+        RetouchException size = assertThrows(RetouchException.class, () -> DiffusersPipeline.load(dir));
+        assertTrue(size.getMessage().contains("resizes images to 32² but"), size.getMessage());
+        Files.writeString(pre, preText);
+
+        Path index = dir.resolve("model_index.json");
+        String original = Files.readString(index);
+        Files.writeString(index, original.replace("CLIPVisionModelWithProjection", "CLIPVisionModel"));
+        RetouchException cls = assertThrows(RetouchException.class, () -> DiffusersPipeline.load(dir));
+        assertEquals(index + ": component 'image_encoder' is a CLIPVisionModel; only CLIPVisionModelWithProjection is "
+                + "supported", cls.getMessage());
+        Files.writeString(index, original);
+
+        Path weights = dir.resolve("image_encoder/model.safetensors");
+        Map<String, Tensor> w = new LinkedHashMap<>(Safetensors.load(weights));
+        w.remove("visual_projection.weight");
+        Safetensors.save(weights, w, Map.of());
+        RetouchException missing = assertThrows(RetouchException.class, () -> DiffusersPipeline.load(dir));
+        assertTrue(missing.getMessage().startsWith(dir.resolve("image_encoder") + " (model.safetensors)"),
+                missing.getMessage());
+        assertTrue(missing.getMessage().contains("missing: visual_projection.weight"), missing.getMessage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.tensor.Tensors;
+import dev.retouch.diffusion.clip.ClipImageEncoder;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import org.bytedeco.pytorch.Tensor;
 
@@ -92,30 +93,50 @@ public final class PortraitModel {
     public record Conditions(Tensor spatial, Tensor clipTokens) {
     }
 
-    /** The source latents (the autoencoder's posterior mode, scaled) and the CLIP image tokens of {@code images}. */
+    /**
+     * The source latents (the autoencoder's posterior mode, scaled) and the CLIP image tokens of {@code images}: the
+     * image encoder's token states when they are as wide as the UNet's cross-attention (emoji-clip), else its
+     * projected states (Stable Diffusion 1.x with OpenAI CLIP ViT-L/14's image encoder: width 1024, projection 768).
+     */
     public static Conditions conditions(LatentDiffusion base, Tensor images) {
         Tensor latent = base.encode(images);
-        Tensor tokens = base.clip().model().visionModel().forward(images).lastHiddenState();
-        return new Conditions(latent, tokens);
+        ClipImageEncoder enc = base.clip().imageEncoder();
+        Tensor tokens = tokenKind(base) == TokenKind.STATES ? enc.states(images) : enc.projectedStates(images);
+        return new Conditions(latent, tokens.to(latent.device(), latent.scalar_type()));
+    }
+
+    /** Which of the image encoder's outputs become the adapter's CLIP tokens. */
+    enum TokenKind { STATES, PROJECTED_STATES }
+
+    /**
+     * The kind of CLIP tokens that fits {@code base}: the states when the vision width equals the UNet's
+     * cross-attention width, else the projected states when the projection does; fails when neither does.
+     */
+    static TokenKind tokenKind(LatentDiffusion base) {
+        ClipImageEncoder enc = base.clip().imageEncoder();
+        int d = base.unet().config().crossAttentionDim();
+        if (enc.config().width() == d) {
+            return TokenKind.STATES;
+        }
+        if (enc.projectionDim() == d) {
+            return TokenKind.PROJECTED_STATES;
+        }
+        throw new RetouchException("a portrait model needs CLIP image states as wide as the UNet's cross-attention ("
+                + d + "), but the base's CLIP image encoder has width " + enc.config().width() + " and projection "
+                + enc.projectionDim());
     }
 
     /**
-     * CLIP vision tokens per image (1 + patches) of {@code base}'s CLIP vision tower; fails when the base cannot carry
-     * a portrait model (the adapter needs vision states as wide as the cross-attention and an even latent size).
+     * CLIP image tokens per image (1 + patches) of {@code base}'s image encoder; fails when the base cannot carry a
+     * portrait model (no image encoder, no token width that fits the cross-attention, or an odd latent size).
      */
     public static int clipTokens(LatentDiffusion base) {
-        var v = base.clip().model().config().vision();
-        if (v.width() != base.unet().config().crossAttentionDim()) {
-            throw new RetouchException("a portrait model needs CLIP image states as wide as the UNet's cross-attention "
-                    + "(" + base.unet().config().crossAttentionDim() + "), but the base's CLIP vision width is "
-                    + v.width());
-        }
+        tokenKind(base);
         if (base.model().latentSize() % 2 != 0) {
             throw new RetouchException("a portrait model needs an even latent size, the base's is "
                     + base.model().latentSize());
         }
-        int side = v.imageSize() / v.patchSize();
-        return 1 + side * side;
+        return base.clip().imageEncoder().tokens();
     }
 
     /** Text states (B, M, D) of prompts. */

@@ -38,9 +38,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Text-to-image on held-out captions: one image for each of {@code limit} distinct test-split captions (emoji the
- * model never saw), read by the evaluation-only judge (its top-1 subcategory against the caption's emoji's, and
- * judge-FD to the real test images) and described by emoji-clip (which conditions the model: mean image·caption
+ * Text-to-image on held-out captions: one image for each of {@code limit} distinct captions of a held-out split
+ * (test, or validation for choosing sampling settings; emoji the model never saw), read by the evaluation-only judge
+ * (its top-1 subcategory against the caption's emoji's, and judge-FD to the real images of that split) and described by emoji-clip (which conditions the model: mean image·caption
  * score and emoji-clip FD). Optionally the same for the untrained model of the same structure (the floor).
  * Writes {@code report.json} and {@code index.html}.
  */
@@ -49,12 +49,17 @@ public final class TextToImageBenchmark {
     }
 
     /**
-     * @param limit distinct test captions in [2, 100000]
+     * @param limit distinct captions in [2, 100000]
      * @param floor also run the untrained model (seeded with {@code seed})
+     * @param split the held-out split whose captions and images are used: {@link Split#TEST} (the reported number)
+     *              or {@link Split#VALIDATION} (for choosing settings without looking at the test split)
      */
     public record Config(String model, String judge, int limit, int steps, double guidance, SamplerKind sampler,
-                         long seed, boolean floor) {
+                         long seed, boolean floor, Split split) {
         public Config {
+            if (split == Split.TRAIN) {
+                throw new RetouchException("split must be validation or test (the model was trained on train)");
+            }
             if (limit < 2 || limit > 100_000) {
                 throw new RetouchException("limit must be in [2, 100000], got " + limit);
             }
@@ -80,6 +85,7 @@ public final class TextToImageBenchmark {
         public Map<String, Object> fields() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("model", config.model());
+            f.put("split", config.split().name().toLowerCase(java.util.Locale.ROOT));
             f.put("captions", captions);
             f.put("real_images", realImages);
             f.put("sampler", config.sampler().id());
@@ -114,21 +120,25 @@ public final class TextToImageBenchmark {
         }
         EmojiJudge judge = EmojiJudge.fromStore(store, c.judge());
         Reports.directory(out);
-        List<String> testCaptions = ds.captions(Split.TEST);
-        List<String> prompts = new ArrayList<>(new LinkedHashSet<>(testCaptions));
+        Split split = c.split();
+        List<String> heldOutCaptions = ds.captions(split);
+        List<String> prompts = new ArrayList<>(new LinkedHashSet<>(heldOutCaptions));
         prompts = prompts.subList(0, Math.min(c.limit(), prompts.size()));
         ClipScorer clip = new ClipScorer(ld.clip());
-        Tensor real = ds.tensor(ds.images(Split.TEST), ld.imageSize());
+        Tensor real = ds.tensor(ds.images(split), ld.imageSize());
         double realScore;
         double[][] realFeatures;
         try (InferenceMode guard = new InferenceMode()) {
-            realScore = clip.meanScore(real, testCaptions);
+            realScore = clip.meanScore(real, heldOutCaptions);
             realFeatures = clip.features(real);
         }
-        long[] promptClasses = promptClasses(ds, prompts, judge);
-        JudgeScores realJudged = RealReadings.of(judge, ds, Split.TEST, ld.imageSize());
-        double realJudgeTop1 = JudgeScores.of(judge, realOfPrompts(ds, prompts), n -> { }).topK(promptClasses, 1);
-        HtmlReport html = new HtmlReport(out, "emoji-ldm text-to-image on held-out captions");
+        long[] promptClasses = promptClasses(ds, split, prompts, judge);
+        JudgeScores realJudged = RealReadings.of(judge, ds, split, ld.imageSize());
+        double realJudgeTop1 = JudgeScores.of(judge, realOfPrompts(ds, split, prompts), n -> { })
+                .topK(promptClasses, 1);
+        String splitName = split.name().toLowerCase(java.util.Locale.ROOT);
+        HtmlReport html = new HtmlReport(out, "emoji-ldm text-to-image on held-out captions (" + splitName
+                + " split)");
         html.judge(new JudgeView(judge));
         Run run = new Run(c, prompts, promptClasses, realFeatures, realJudged, judge, html, warnings);
         Scores trained = run.evaluate(ld, "trained", progress.apply("trained"));
@@ -136,7 +146,7 @@ public final class TextToImageBenchmark {
                 .frechetDistance(realJudged);
         Scores untrained = null;
         List<List<Object>> table = new ArrayList<>();
-        table.add(List.of("real test images (one per caption)", realScore, 0.0, realJudgeTop1, 0.0));
+        table.add(List.of("real " + splitName + " images (one per caption)", realScore, 0.0, realJudgeTop1, 0.0));
         table.add(List.of(c.model(), trained.clipScore(), trained.frechet(), trained.judgeTop1(), trained.judgeFd()));
         if (c.floor()) {
             LatentDiffusionModel fresh = LatentDiffusionModel.create(ld.model().config(), c.seed());
@@ -148,11 +158,12 @@ public final class TextToImageBenchmark {
         Result r = new Result(c, prompts.size(), real.size(0), realScore, realJudgeTop1, trained, floorSameCount,
                 untrained);
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(r.fields()));
-        html.section("Summary", prompts.size() + " held-out captions; emoji-clip score = mean image–caption cosine; "
-                + "FD = Fréchet distance of emoji-clip image features to the " + real.size(0) + " real test images. "
+        html.section("Summary", prompts.size() + " held-out captions of the " + splitName + " split; emoji-clip "
+                + "score = mean image–caption cosine; FD = Fréchet distance of emoji-clip image features to the "
+                + real.size(0) + " real " + splitName + " images. "
                 + "emoji-clip conditions the model, so its two columns are not an independent judgement; the judge "
                 + "columns are (emoji-judge, evaluation-only): share of images whose judge top-1 subcategory is the "
-                + "caption's emoji's, and judge-FD to the real test images.");
+                + "caption's emoji's, and judge-FD to the real " + splitName + " images.");
         html.table(List.of("images", "emoji-clip score (conditions the model)", "FD (emoji-clip)",
                 "judge top-1 = caption's subcategory", "judge-FD"), table);
         html.write();
@@ -191,22 +202,22 @@ public final class TextToImageBenchmark {
         }
     }
 
-    /** The judge's class index of each prompt's emoji (the first test image with that caption); −1: no class. */
-    private static long[] promptClasses(EmojiDataset ds, List<String> prompts, EmojiJudge judge) {
+    /** The judge's class index of each prompt's emoji (the first image of the split with that caption); −1: none. */
+    private static long[] promptClasses(EmojiDataset ds, Split split, List<String> prompts, EmojiJudge judge) {
         List<String> subs = judge.config().subcategories();
         long[] out = new long[prompts.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = subs.indexOf(firstWithCaption(ds, prompts.get(i)).base().subcategory());
+            out[i] = subs.indexOf(firstWithCaption(ds, split, prompts.get(i)).base().subcategory());
         }
         return out;
     }
 
-    /** The real test image of each prompt, (P, 3, 64, 64) in [−1, 1]. */
-    private static Tensor realOfPrompts(EmojiDataset ds, List<String> prompts) {
-        return ds.tensor(prompts.stream().map(p -> firstWithCaption(ds, p)).toList(), 64);
+    /** The real image of each prompt in the split, (P, 3, 64, 64) in [−1, 1]. */
+    private static Tensor realOfPrompts(EmojiDataset ds, Split split, List<String> prompts) {
+        return ds.tensor(prompts.stream().map(p -> firstWithCaption(ds, split, p)).toList(), 64);
     }
 
-    private static EmojiImage firstWithCaption(EmojiDataset ds, String caption) {
-        return ds.images(Split.TEST).stream().filter(e -> e.caption().equals(caption)).findFirst().orElseThrow();
+    private static EmojiImage firstWithCaption(EmojiDataset ds, Split split, String caption) {
+        return ds.images(split).stream().filter(e -> e.caption().equals(caption)).findFirst().orElseThrow();
     }
 }

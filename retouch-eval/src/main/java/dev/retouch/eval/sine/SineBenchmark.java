@@ -79,10 +79,17 @@ public final class SineBenchmark {
      * @param guidance      guidance scale, in [0, 100]
      * @param seed          seed of fine-tuning (plus the source's index) and sampling
      * @param judge         the evaluation-only judge; its columns are left out with a warning when absent
+     * @param split         where the sources come from: {@link Split#TEST} (the reported numbers) or
+     *                      {@link Split#VALIDATION} (for choosing K and v without looking at the test split)
+     * @param grid          also edit with every (K, v) of the sweeps' values, both prompts, and name the setting
+     *                      with the highest SSIM among those whose prompt agreement is at least SDEdit 0.5's
      */
     public record Config(String model, int emojis, Integer finetuneSteps, int steps, double guidance, long seed,
-                         String judge) {
+                         String judge, Split split, boolean grid) {
         public Config {
+            if (split == Split.TRAIN) {
+                throw new InvalidRequestException("split must be validation or test (emoji-ldm was trained on train)");
+            }
             range("emojis", emojis, 1, 100);
             range("steps", steps, 1, 1000);
             range("guidance", guidance, 0, 100);
@@ -160,21 +167,23 @@ public final class SineBenchmark {
         Path baseDir = store.resolve(model);
         LatentDiffusion ld = store.latent(model);
         judgeTargets(dataset);
-        List<EmojiImage> sources = dataset.images(Split.TEST).stream().filter(i -> !i.isVariant())
+        String splitName = c.split().name().toLowerCase(Locale.ROOT);
+        List<EmojiImage> sources = dataset.images(c.split()).stream().filter(i -> !i.isVariant())
                 .filter(i -> name(i).endsWith(" face")).sorted(Comparator.comparing(SineBenchmark::name))
                 .limit(c.emojis()).toList();
         if (sources.isEmpty()) {
-            throw new RetouchException("no default-tone '... face' emoji in the test split of "
+            throw new RetouchException("no default-tone '... face' emoji in the " + splitName + " split of "
                     + "the emoji set");
         }
         Reports.directory(out); // after the models load: a refused run leaves nothing behind
-        HtmlReport html = new HtmlReport(out, "SINE on held-out emoji (" + model + ")");
+        HtmlReport html = new HtmlReport(out, "SINE on held-out emoji (" + model + ", " + splitName + " split)");
         if (judge != null) {
             html.judge(new JudgeView(judge));
         }
         Map<String, List<Score>> methods = new LinkedHashMap<>();
         Map<String, List<Score>> sweeps = new LinkedHashMap<>();
         Map<String, List<Score>> sizes = new LinkedHashMap<>();
+        Map<String, List<Score>> grid = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             EmojiImage e = sources.get(i);
@@ -184,10 +193,14 @@ public final class SineBenchmark {
             SineModel whole = finetune(ld, baseDir, src, Variant.NO_PATCHES, i);
             compare(ld, src, name(e), patches, whole, methods, sweeps, html);
             sweep(ld, src, patches, sweeps);
+            if (c.grid()) {
+                grid(ld, src, patches, grid);
+            }
             anyResolution(ld, src, name(e), patches, whole, sizes, html);
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model);
+        report.put("split", splitName);
         report.put("sources", names);
         report.put("class", CLASS);
         report.put("edits", EDITS);
@@ -199,6 +212,10 @@ public final class SineBenchmark {
         report.put("verdicts", verdicts(methods));
         report.put("sweeps", means(sweeps));
         report.put("sweep_verdicts", sweepVerdicts(sweeps));
+        if (c.grid()) {
+            report.put("grid", means(grid));
+            report.put("grid_choice", gridChoice(grid, methods.get("SDEdit 0.5")));
+        }
         report.put("any_resolution", means(sizes));
         report.put("seconds", (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(report));
@@ -209,6 +226,10 @@ public final class SineBenchmark {
         verdictTable(html, verdicts(methods));
         table(html, "Sweeps over K (v = 0.7) and v (K = 400), first edit prompt, with SDEdit on the same cases", sweeps);
         sweepVerdictTable(html, sweepVerdicts(sweeps));
+        if (c.grid()) {
+            table(html, "Grid over K and v, both edit prompts (" + splitName + " split; SDEdit 0.5 on the same "
+                    + "cases: " + means(Map.of("", methods.get("SDEdit 0.5"))).get("") + ")", grid);
+        }
         table(html, "Other sizes (no SSIM: sizes differ)", sizes);
         html.write();
         return new Result(c, report);
@@ -223,7 +244,10 @@ public final class SineBenchmark {
     private SineModel finetune(LatentDiffusion ld, Path baseDir, RgbImage src, Variant variant, int index) {
         int n = finetuneSteps != null ? finetuneSteps : variant == Variant.PATCHES ? SineFinetune.DEFAULT_STEPS_PATCHES
                 : SineFinetune.DEFAULT_STEPS_NO_PATCHES;
-        Path dir = out.resolve("models").resolve(index + "-" + variant.name().toLowerCase(Locale.ROOT) + "-seed" + seed);
+        // test-split models keep the names of earlier runs; another split's sources are other images
+        String split = c.split() == Split.TEST ? "" : c.split().name().toLowerCase(Locale.ROOT) + "-";
+        Path dir = out.resolve("models").resolve(split + index + "-" + variant.name().toLowerCase(Locale.ROOT) + "-seed"
+                + seed);
         String baseRef = dir.toAbsolutePath().normalize().relativize(baseDir.toAbsolutePath().normalize()).toString();
         SineModel done = reusable(dir, variant, n, baseRef, baseDir);
         if (done != null) {
@@ -327,6 +351,58 @@ public final class SineBenchmark {
             RgbImage img = sample(() -> SineSampling.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, warnings));
             sweeps.computeIfAbsent("v = " + v, x -> new ArrayList<>()).add(score(ld, src, img, prompt));
         }
+    }
+
+    /** Every (K, v) of the sweeps' values for both edit prompts, with the patch model. */
+    private void grid(LatentDiffusion ld, RgbImage src, SineModel patches, Map<String, List<Score>> grid) {
+        int s = ld.imageSize();
+        for (String prompt : EDITS) {
+            for (int k : K_SWEEP) {
+                for (double v : V_SWEEP) {
+                    SineRequest r = request(prompt, s, s, true).with(v, k);
+                    RgbImage img = sample(() -> SineSampling.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE,
+                            warnings));
+                    grid.computeIfAbsent(gridKey(k, v), x -> new ArrayList<>()).add(score(ld, src, img, prompt));
+                }
+            }
+        }
+    }
+
+    static String gridKey(int k, double v) {
+        return "K = " + k + ", v = " + v;
+    }
+
+    /**
+     * The grid's setting with the highest mean SSIM among those whose judge prompt agreement (mean top-1 = the
+     * prompt's subcategory) is at least the baseline's on the same cases; ties go to the higher agreement, then to
+     * the earlier setting. Empty when no setting qualifies or there is no judge.
+     */
+    static Map<String, Object> gridChoice(Map<String, List<Score>> grid, List<Score> baseline) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        double baseAgree = baseline.stream().mapToDouble(Score::judgeTarget).average().orElse(Double.NaN);
+        double baseSsim = baseline.stream().mapToDouble(Score::ssim).average().orElse(Double.NaN);
+        String best = null;
+        double bestSsim = Double.NEGATIVE_INFINITY;
+        double bestAgree = Double.NEGATIVE_INFINITY;
+        for (var e : grid.entrySet()) {
+            double agree = e.getValue().stream().mapToDouble(Score::judgeTarget).average().orElse(Double.NaN);
+            double ssim = e.getValue().stream().mapToDouble(Score::ssim).average().orElse(Double.NaN);
+            if (!(agree >= baseAgree - 1e-12)) {
+                continue;
+            }
+            if (ssim > bestSsim || (ssim == bestSsim && agree > bestAgree)) {
+                best = e.getKey();
+                bestSsim = ssim;
+                bestAgree = agree;
+            }
+        }
+        out.put("baseline", "SDEdit 0.5");
+        out.put("baseline_ssim", Double.isNaN(baseSsim) ? null : baseSsim);
+        out.put("baseline_judge_target_top1", Double.isNaN(baseAgree) ? null : baseAgree);
+        out.put("setting", best);
+        out.put("ssim", best == null ? null : bestSsim);
+        out.put("judge_target_top1", best == null ? null : bestAgree);
+        return out;
     }
 
     private void anyResolution(LatentDiffusion ld, RgbImage src, String caption, SineModel patches, SineModel whole,
