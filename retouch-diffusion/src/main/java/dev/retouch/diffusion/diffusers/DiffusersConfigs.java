@@ -179,12 +179,7 @@ public final class DiffusersConfigs {
                         + "Diffusion 1.x and 2.x) is supported yet");
             }
         }
-        String act = r.text("hidden_act", "quick_gelu");
-        ClipConfig.Activation activation = switch (act) {
-            case "quick_gelu" -> ClipConfig.Activation.QUICK_GELU;
-            case "gelu" -> ClipConfig.Activation.GELU;
-            default -> throw r.unsupported("hidden_act", act);
-        };
+        ClipConfig.Activation activation = activation(r);
         try {
             return new ClipConfig.Text(r.integer("vocab_size", 49408), r.integer("max_position_embeddings", 77),
                     r.integer("hidden_size", 512), r.integer("num_hidden_layers", 12),
@@ -193,6 +188,16 @@ public final class DiffusersConfigs {
         } catch (IllegalArgumentException e) {
             throw new RetouchException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** transformers' {@code hidden_act} of a CLIP tower: {@code quick_gelu} (the default) or {@code gelu}. */
+    private static ClipConfig.Activation activation(Reader r) {
+        String act = r.text("hidden_act", "quick_gelu");
+        return switch (act) {
+            case "quick_gelu" -> ClipConfig.Activation.QUICK_GELU;
+            case "gelu" -> ClipConfig.Activation.GELU;
+            default -> throw r.unsupported("hidden_act", act);
+        };
     }
 
     /** An {@code image_encoder}'s structure: the vision tower and the width of its projection. */
@@ -210,12 +215,7 @@ public final class DiffusersConfigs {
                         + "image encoder");
             }
         }
-        String act = r.text("hidden_act", "quick_gelu");
-        ClipConfig.Activation activation = switch (act) {
-            case "quick_gelu" -> ClipConfig.Activation.QUICK_GELU;
-            case "gelu" -> ClipConfig.Activation.GELU;
-            default -> throw r.unsupported("hidden_act", act);
-        };
+        ClipConfig.Activation activation = activation(r);
         try {
             ClipConfig.Vision v = new ClipConfig.Vision(r.integer("image_size", 224), r.integer("patch_size", 32),
                     r.integer("num_channels", 3), r.integer("hidden_size", 768), r.integer("num_hidden_layers", 12),
