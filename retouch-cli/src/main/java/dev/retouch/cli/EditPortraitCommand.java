@@ -32,6 +32,9 @@ final class EditPortraitCommand implements Runnable {
     @Mixin
     Common common;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--model", required = true, description = "Portrait model name or directory (`train portrait`).")
     String model;
 
@@ -83,14 +86,14 @@ final class EditPortraitCommand implements Runnable {
         }
         PortraitEditRequest.Scales s = PortraitEditRequest.Scales.parse(scales);
         MaskSettings.Mode mode = mask == null ? null : MaskSettings.parseMode(mask);
-        PortraitModel pm = Models.store().portrait(model);
+        PortraitModel pm = device.store().portrait(model);
         MaskSettings m = MaskSettings.of(mode != null ? mode : MaskSettings.defaultMode(pm.config().task()), threshold,
                 maskSeeds, blend);
         RgbImage input = CliSupport.imageAt(image, pm.base().imageSize());
         PortraitEditRequest request = new PortraitEditRequest(input, target, s, steps, m, seed);
         PortraitEditResult result = new PortraitEditor(pm).edit(request, Progress.stderr("edit portrait", steps));
-        ImageOutput o = ImageOutput.of("edit portrait", out).param("model", model).param("image", image.toString())
-                .params(request).write(result.image());
+        ImageOutput o = device.record(ImageOutput.of("edit portrait", out).param("model", model)
+                .param("image", image.toString())).params(request).write(result.image());
         if (maskOut != null && result.mask() != null) {
             Images.writeMaskPng(maskOut, result.mask());
         } else if (maskOut != null) {

@@ -68,9 +68,9 @@ public final class ModelStore {
     }
 
     /**
-     * A store over the same roots whose text-to-image models (and SINE's fine-tuned UNets) load onto
+     * A store over the same roots whose text-to-image models, SINE's fine-tuned UNets and portrait models load onto
      * {@code target}, e.g. {@code Placement.resolve("cuda", "auto")}; it loads its own copies. Pixel models,
-     * classifiers, effects and portrait models stay on the CPU.
+     * classifiers and effects stay on the CPU.
      */
     public ModelStore placedOn(Placement target) {
         return target.equals(placement) ? this : new ModelStore(roots, target);
@@ -198,14 +198,14 @@ public final class ModelStore {
     }
 
     /**
-     * A portrait model (paper 003; e.g. {@code portrait-man-woman}) on its base model, shared with {@link #latent}
-     * (on the CPU, always: in a store placed elsewhere its base is a CPU copy of its own).
+     * A portrait model (paper 003; e.g. {@code portrait-man-woman}) on its base model, shared with {@link #latent},
+     * both on this store's placement.
      */
     public dev.retouch.edit.portrait.PortraitModel portrait(String nameOrPath) {
         return load(resolve(nameOrPath), dev.retouch.edit.portrait.PortraitModel.class,
-                // portrait models run on the CPU: in a store placed elsewhere they get their own CPU base
-                d -> dev.retouch.edit.portrait.PortraitModel.load(d, base -> placement.isCpu() ? latent(base.toString())
-                        : LatentDiffusion.load(base)));
+                // on the store's placement, sharing the store's (placed) base model
+                d -> dev.retouch.edit.portrait.PortraitModel.load(d, base -> latent(base.toString()))
+                        .placeOn(placement));
     }
 
     /** A SINE fine-tuned model (e.g. {@code sine-demo}). */

@@ -142,12 +142,16 @@ public final class ClipImageEncoder {
         return vision.config().patches() + 1;
     }
 
-    /** Images (B, 3, S, S) in [−1, 1] → the vision tower's input (B, 3, size, size), resized and normalised. */
+    /**
+     * Images (B, 3, S, S) in [−1, 1] → the vision tower's input (B, 3, size, size), resized and normalised, on the
+     * weights' device and in their type (the outputs of {@link #states} and the rest are there too).
+     */
     public Tensor prepare(Tensor images) {
         if (images.dim() != 4 || images.size(1) != 3) {
             throw new IllegalArgumentException("the image encoder needs (B, 3, H, W) images");
         }
-        Tensor x = images;
+        // weights placed elsewhere (e.g. CUDA, fp16): the images go there, in the weights' type
+        Tensor x = dev.retouch.core.tensor.Tensors.placedLike(projection.weight(), images);
         int s = preprocessing.size();
         if (x.size(2) != s || x.size(3) != s) {
             x = resize(x, s);

@@ -59,12 +59,19 @@ public final class ImageAdapter extends Module {
         return this;
     }
 
-    /** latent (B, C, h, w), clip tokens (B, K, D) → image tokens (B, K, D). */
+    /**
+     * latent (B, C, h, w), clip tokens (B, K, D) → image tokens (B, K, D), on the latent's device and in its type
+     * whatever device and precision the weights are placed in.
+     */
     public Tensor forward(Tensor latent, Tensor clipStates) {
+        Tensor input = latent;
+        Tensor w = tokenMix.weight();
+        latent = Tensors.placedLike(w, latent);
+        clipStates = Tensors.placedLike(w, clipStates);
         long b = latent.size(0);
         Tensor pooled = torch.max_pool2d(latent, new long[]{2, 2}).reshape(b, latentChannels, -1); // (B, C, hw/4)
         Tensor latentTokens = latentProj.forward(pooled);                                      // (B, C, D)
         Tensor all = Tensors.cat(1, clipStates, latentTokens);                                  // (B, K + C, D)
-        return tokenMix.forward(all.transpose(1, 2)).transpose(1, 2);                          // (B, K, D)
+        return Tensors.placedLike(input, tokenMix.forward(all.transpose(1, 2)).transpose(1, 2)); // (B, K, D)
     }
 }

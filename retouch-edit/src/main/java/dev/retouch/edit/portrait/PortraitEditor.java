@@ -129,7 +129,7 @@ public final class PortraitEditor implements Editor<PortraitEditRequest, Portrai
         MaskSettings m = r.mask();
         int[] ts = scheduler.timesteps();
         int t = ts[Math.min(ts.length - 1, (int) Math.floor(ts.length * (1 - m.strength())))];
-        Tensor noise = Tensors.randn(gen, m.seeds(), z0.size(1), z0.size(2), z0.size(3));
+        Tensor noise = Tensors.randn(gen, z0, m.seeds(), z0.size(1), z0.size(2), z0.size(3));
         Tensor zt = model.base().schedule().addNoise(z0.expand(m.seeds(), -1, -1, -1), noise, t);
         Tensor[] e = guided(c, r.scales(), zt, t, true);
         Tensor map = e[0].sub(e[1]).abs().mean(new long[]{0, 1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
@@ -156,8 +156,8 @@ public final class PortraitEditor implements Editor<PortraitEditRequest, Portrai
             Scheduler scheduler = UniPCMultistepScheduler.of(base.schedule(), r.steps());
             boolean masked = r.mask().mode() != MaskSettings.Mode.OFF;
             // the starting noise first: every mask setting of one seed starts from the same noise
-            Tensor zT = Tensors.randn(gen, 1, base.model().latentChannels(), base.model().latentSize(),
-                    base.model().latentSize());
+            Tensor zT = Tensors.randn(gen, c.latent(), 1, base.model().latentChannels(), base.model().latentSize(),
+                    base.model().latentSize()); // drawn on the CPU, placed like the latents: one seed, one noise
             Tensor m = masked ? mask(c, c.latent(), r, scheduler, gen) : null;
             boolean latentBlend = masked && r.mask().blend() == MaskSettings.Blend.LATENT;
             Branches br = branches(c, 1, masked && !latentBlend);
@@ -170,13 +170,13 @@ public final class PortraitEditor implements Editor<PortraitEditRequest, Portrai
                     : (z, t) -> guided(br, r.scales(), z, t)[0];
             LoopHooks hooks = LoopHooks.progress(listener);
             if (latentBlend) {
-                Tensor sourceNoise = Tensors.randn(gen, Tensors.shape(c.latent()));
+                Tensor sourceNoise = Tensors.randnLike(gen, c.latent());
                 hooks = new LoopHooks(null, (z, tNext) -> z.mul(m).add((tNext < 0 ? c.latent()
                         : base.schedule().addNoise(c.latent(), sourceNoise, tNext)).mul(outsideMask)), listener);
             }
             Tensor z0 = DenoiseLoop.run(d, scheduler, zT, gen, hooks);
             RgbImage out = ImageTensors.fromTensor(base.decode(z0));
-            Mask full = m == null ? null : ImageTensors.maskFromTensor(torch.upsample_nearest2d(m,
+            Mask full = m == null ? null : ImageTensors.maskFromTensor(torch.upsample_nearest2d(m.cpu(),
                     new long[]{input.height(), input.width()}));
             return new PortraitEditResult(out, input, full, (System.nanoTime() - start) / 1e9);
         } finally {

@@ -2,6 +2,7 @@ package dev.retouch.edit.portrait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retouch.core.RetouchException;
+import dev.retouch.core.engine.Placement;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.clip.ClipImageEncoder;
@@ -20,6 +21,7 @@ public final class PortraitModel {
     private final PortraitConfig config;
     private final Mcdm mcdm;
     private final LatentDiffusion base;
+    private volatile Placement placement = Placement.CPU;
 
     public PortraitModel(PortraitConfig config, Mcdm mcdm, LatentDiffusion base) {
         if (!mcdm.unet().config().equals(config.unet())) {
@@ -87,6 +89,27 @@ public final class PortraitModel {
 
     public LatentDiffusion base() {
         return base;
+    }
+
+    /** Where the multi-conditioned UNet's weights live and in which precision ({@link Placement#CPU} as loaded). */
+    public Placement placement() {
+        return placement;
+    }
+
+    /**
+     * Moves the multi-conditioned UNet and the base model (its autoencoder, text and image encoders) to
+     * {@code target}, in place, and returns this. Editing then keeps its latents there in float32; images go in and
+     * come out on the CPU. Call it before sharing the model between threads.
+     */
+    public synchronized PortraitModel placeOn(Placement target) {
+        base.placeOn(target);
+        if (!target.equals(placement)) {
+            try (org.bytedeco.pytorch.Device d = target.torchDevice()) {
+                mcdm.to(d, target.dtype());
+            }
+            placement = target;
+        }
+        return this;
     }
 
     /** The conditions of source images (B, 3, S, S) in [−1, 1]: the spatial latent c_s and the CLIP tokens. */

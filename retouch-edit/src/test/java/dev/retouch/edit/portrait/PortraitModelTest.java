@@ -2,6 +2,7 @@ package dev.retouch.edit.portrait;
 
 import dev.retouch.core.InvalidRequestException;
 import dev.retouch.core.RetouchException;
+import dev.retouch.core.engine.Placement;
 import dev.retouch.core.image.ImageTensors;
 import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.tensor.Tensors;
@@ -165,6 +166,39 @@ class PortraitModelTest {
         assertEquals(MaskSettings.Mode.CODE, MaskSettings.defaultMode("man-woman"));
         assertEquals(MaskSettings.Blend.LATENT, MaskSettings.of(MaskSettings.Mode.CODE, 0.35, 10, null).blend());
         assertEquals(MaskSettings.Blend.PREDICTION, MaskSettings.of(MaskSettings.Mode.PAPER, 0.35, 10, null).blend());
+    }
+
+    /**
+     * Placed in half precision (the CPU in fp16 standing in for CUDA, as in the diffusion module's PlacementTest),
+     * every mask setting edits within float16's tolerance of the float32 model: latents stay float32, images come back
+     * float32 on the CPU, and the seed draws the same noise.
+     */
+    @Test
+    void aModelPlacedInHalfPrecisionEditsCloseToFloat32() {
+        Placement half = new Placement("cpu", Placement.Precision.FP16);
+        LatentDiffusion base2 = TinyLatentDiffusion.create(0);
+        Mcdm mcdm2 = new Mcdm(model.config().unet(), base2.model().latentSize(), model.config().imageTokens());
+        mcdm2.loadStateDict(mcdm.stateDict(), true);
+        mcdm2.eval();
+        PortraitModel placed = new PortraitModel(model.config(), mcdm2, base2).placeOn(half);
+        assertEquals(half, placed.placement());
+        assertEquals(half, placed.base().placement());
+        mcdm2.stateDict().forEach((k, t) -> assertEquals(torch.ScalarType.Half, Tensors.dtype(t), k));
+        for (MaskSettings m : List.of(MaskSettings.OFF, MaskSettings.PAPER,
+                MaskSettings.of(MaskSettings.Mode.CODE, 0.35, 2, null))) {
+            PortraitEditRequest r = new PortraitEditRequest(image(9), "woman", PortraitEditRequest.Scales.PAPER, 4, m,
+                    3);
+            PortraitEditResult a = new PortraitEditor(model).edit(r);
+            PortraitEditResult b = new PortraitEditor(placed).edit(r);
+            Tensor ia = ImageTensors.toTensor(a.image());
+            Tensor ib = ImageTensors.toTensor(b.image());
+            double worst = diff(ia, ib);
+            double mean = ia.sub(ib).abs().mean().item_double();
+            // the code's soft mask (capped at 3× its mean) passes fp16 rounding on to a few pixels: max 0.1, mean 0.01
+            assertTrue(worst > 0 && worst < 0.1 && mean < 0.01, m.mode() + ": fp16 vs fp32 max " + worst + " mean "
+                    + mean);
+            assertEquals(a.mask() == null, b.mask() == null);
+        }
     }
 
     @Test
