@@ -23,7 +23,9 @@ import java.nio.file.Path;
                 + "numbers for the untrained model (same structure, initial weights) are the floor.",
         footer = {"", "Examples:", "  bin/retouch eval ldm --model emoji-ldm --limit 128 --out out/eval-ldm",
                 "  bin/retouch eval ldm --split validation --guidance 3 --limit 64 --no-floor --out out/val-g3",
-                "  (choose sampling settings on the validation split, report the test split)"})
+                "  (choose sampling settings on the validation split, report the test split)",
+                "  bin/retouch eval ldm --per-image --limit 100000 --no-floor --out out/eval-ldm-all",
+                "  (one image per real test image: the caption distribution of the judge-FD floor)"})
 final class EvalLdmCommand implements Runnable {
     @Mixin
     Common common;
@@ -57,6 +59,11 @@ final class EvalLdmCommand implements Runnable {
             + "are used: test (the reported number) or validation (for choosing settings; default: ${DEFAULT-VALUE}).")
     String split;
 
+    @Option(names = "--per-image", description = "One image per real image of the split with its caption (--limit "
+            + "of them evenly spaced, repeated captions of variants kept), so that the generated set has the split's "
+            + "caption distribution as the judge-FD floor does; default: one per distinct caption.")
+    boolean perImage;
+
     @Option(names = "--judge", defaultValue = "emoji-judge", description = "Evaluation-only judge (default: ${DEFAULT-VALUE}).")
     String judgeName;
 
@@ -71,7 +78,7 @@ final class EvalLdmCommand implements Runnable {
             throw new CliSupport.UsageError("--split must be validation or test: the model was trained on train");
         }
         var config = new TextToImageBenchmark.Config(model, judgeName, limit, steps, guidance, sampler, seed, !noFloor,
-                held);
+                held, perImage);
         var result = TextToImageBenchmark.run(Models.store(), EmojiDataset.load(), config, out,
                 label -> Progress.stderr("generate (" + label + ")", 0), CliSupport::warn);
         CliSupport.print(common, result.fields());

@@ -101,6 +101,16 @@ class EvalBenchmarksCommandTest {
         assertEquals("validation", val.json().get("split").asText());
         assertTrue(val.json().get("real_images").asLong() != j.get("real_images").asLong()
                 || val.json().get("real_judge_top1").asDouble() != j.get("real_judge_top1").asDouble(), val::describe);
+        // one image per real image (repeats kept): the chosen real images score their own subcategory as the judge
+        // reads them, and the real images of distinct captions are a set of their own with a judge-FD to the split
+        assertEquals("per distinct caption", j.get("sampling").asText());
+        assertTrue(j.get("real_one_per_caption_judge_fd").asDouble() > 0, j.toString());
+        CliRun perImage = CliRun.run("eval", "ldm", "--model", shipped("emoji-ldm"), "--judge", shipped("emoji-judge"),
+                "--per-image", "--limit", "4", "--steps", "4", "--no-floor", "--json", "--out",
+                tmp.resolve("ldm-pi").toString());
+        assertEquals(0, perImage.code(), perImage::describe);
+        assertEquals("per image", perImage.json().get("sampling").asText());
+        assertEquals(4, perImage.json().get("captions").asInt());
         CliRun train = CliRun.run("eval", "ldm", "--split", "train", "--out", tmp.resolve("ldm-train").toString());
         assertEquals(2, train.code(), train::describe);
         assertTrue(train.err().contains("--split must be validation or test"), train::describe);

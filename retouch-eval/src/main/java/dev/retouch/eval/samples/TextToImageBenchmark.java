@@ -53,9 +53,12 @@ public final class TextToImageBenchmark {
      * @param floor also run the untrained model (seeded with {@code seed})
      * @param split the held-out split whose captions and images are used: {@link Split#TEST} (the reported number)
      *              or {@link Split#VALIDATION} (for choosing settings without looking at the test split)
+     * @param perImage one image per real image of the split, with its caption ({@code limit} of them evenly spaced,
+     *              repeats kept: the generated set has the split's caption distribution, as the train-vs-split floor
+     *              does), instead of one per distinct caption (the first {@code limit})
      */
     public record Config(String model, String judge, int limit, int steps, double guidance, SamplerKind sampler,
-                         long seed, boolean floor, Split split) {
+                         long seed, boolean floor, Split split, boolean perImage) {
         public Config {
             if (split == Split.TRAIN) {
                 throw new RetouchException("split must be validation or test (the model was trained on train)");
@@ -80,12 +83,14 @@ public final class TextToImageBenchmark {
      * @param untrained the floor's scores, or null when not run
      */
     public record Result(Config config, int captions, long realImages, double realClipScore, double realJudgeTop1,
-                         Scores trained, double judgeFdFloorSameCount, Scores untrained) {
+                         double realOnePerCaptionJudgeFd, Scores trained, double judgeFdFloorSameCount,
+                         Scores untrained) {
         /** The report's fields, in the order of {@code report.json}. */
         public Map<String, Object> fields() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("model", config.model());
             f.put("split", config.split().name().toLowerCase(java.util.Locale.ROOT));
+            f.put("sampling", config.perImage() ? "per image" : "per distinct caption");
             f.put("captions", captions);
             f.put("real_images", realImages);
             f.put("sampler", config.sampler().id());
@@ -100,6 +105,7 @@ public final class TextToImageBenchmark {
             f.put("judge_top1", trained.judgeTop1());
             f.put("judge_fd", trained.judgeFd());
             f.put("judge_fd_floor_same_count", judgeFdFloorSameCount);
+            f.put("real_one_per_caption_judge_fd", realOnePerCaptionJudgeFd);
             if (untrained != null) {
                 f.put("untrained_clip_score", untrained.clipScore());
                 f.put("untrained_frechet_distance", untrained.frechet());
@@ -122,8 +128,10 @@ public final class TextToImageBenchmark {
         Reports.directory(out);
         Split split = c.split();
         List<String> heldOutCaptions = ds.captions(split);
-        List<String> prompts = new ArrayList<>(new LinkedHashSet<>(heldOutCaptions));
-        prompts = prompts.subList(0, Math.min(c.limit(), prompts.size()));
+        List<EmojiImage> chosen = c.perImage() ? evenlySpaced(ds.images(split), c.limit())
+                : new ArrayList<>(new LinkedHashSet<>(heldOutCaptions)).stream().limit(c.limit())
+                .map(p -> firstWithCaption(ds, split, p)).toList();
+        List<String> prompts = chosen.stream().map(EmojiImage::caption).toList();
         ClipScorer clip = new ClipScorer(ld.clip());
         Tensor real = ds.tensor(ds.images(split), ld.imageSize());
         double realScore;
@@ -132,10 +140,13 @@ public final class TextToImageBenchmark {
             realScore = clip.meanScore(real, heldOutCaptions);
             realFeatures = clip.features(real);
         }
-        long[] promptClasses = promptClasses(ds, split, prompts, judge);
+        long[] promptClasses = promptClasses(chosen, judge);
         JudgeScores realJudged = RealReadings.of(judge, ds, split, ld.imageSize());
-        double realJudgeTop1 = JudgeScores.of(judge, realOfPrompts(ds, split, prompts), n -> { })
-                .topK(promptClasses, 1);
+        JudgeScores realPerCaption = JudgeScores.of(judge, ds.tensor(chosen, 64), n -> { });
+        double realJudgeTop1 = realPerCaption.topK(promptClasses, 1);
+        // what a generator drawing exactly each prompt's real emoji would score: one image per distinct caption is
+        // not distributed like the split's images (variants such as skin tones repeat captions there); per image it is
+        double realPerCaptionFd = realPerCaption.frechetDistance(realJudged);
         String splitName = split.name().toLowerCase(java.util.Locale.ROOT);
         HtmlReport html = new HtmlReport(out, "emoji-ldm text-to-image on held-out captions (" + splitName
                 + " split)");
@@ -146,7 +157,8 @@ public final class TextToImageBenchmark {
                 .frechetDistance(realJudged);
         Scores untrained = null;
         List<List<Object>> table = new ArrayList<>();
-        table.add(List.of("real " + splitName + " images (one per caption)", realScore, 0.0, realJudgeTop1, 0.0));
+        table.add(List.of("real " + splitName + " images (one per caption)", realScore, 0.0, realJudgeTop1,
+                realPerCaptionFd));
         table.add(List.of(c.model(), trained.clipScore(), trained.frechet(), trained.judgeTop1(), trained.judgeFd()));
         if (c.floor()) {
             LatentDiffusionModel fresh = LatentDiffusionModel.create(ld.model().config(), c.seed());
@@ -155,10 +167,12 @@ public final class TextToImageBenchmark {
             table.add(List.of("untrained (floor)", untrained.clipScore(), untrained.frechet(), untrained.judgeTop1(),
                     untrained.judgeFd()));
         }
-        Result r = new Result(c, prompts.size(), real.size(0), realScore, realJudgeTop1, trained, floorSameCount,
+        Result r = new Result(c, prompts.size(), real.size(0), realScore, realJudgeTop1, realPerCaptionFd, trained,
+                floorSameCount,
                 untrained);
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(r.fields()));
-        html.section("Summary", prompts.size() + " held-out captions of the " + splitName + " split; emoji-clip "
+        html.section("Summary", prompts.size() + (c.perImage() ? " held-out captions, one per real image (repeats "
+                + "kept)," : " distinct held-out captions") + " of the " + splitName + " split; emoji-clip "
                 + "score = mean image–caption cosine; FD = Fréchet distance of emoji-clip image features to the "
                 + real.size(0) + " real " + splitName + " images. "
                 + "emoji-clip conditions the model, so its two columns are not an independent judgement; the judge "
@@ -202,19 +216,26 @@ public final class TextToImageBenchmark {
         }
     }
 
-    /** The judge's class index of each prompt's emoji (the first image of the split with that caption); −1: none. */
-    private static long[] promptClasses(EmojiDataset ds, Split split, List<String> prompts, EmojiJudge judge) {
+    /** The judge's class index of each chosen image's emoji; −1: none. */
+    private static long[] promptClasses(List<EmojiImage> chosen, EmojiJudge judge) {
         List<String> subs = judge.config().subcategories();
-        long[] out = new long[prompts.size()];
+        long[] out = new long[chosen.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = subs.indexOf(firstWithCaption(ds, split, prompts.get(i)).base().subcategory());
+            out[i] = subs.indexOf(chosen.get(i).base().subcategory());
         }
         return out;
     }
 
-    /** The real image of each prompt in the split, (P, 3, 64, 64) in [−1, 1]. */
-    private static Tensor realOfPrompts(EmojiDataset ds, Split split, List<String> prompts) {
-        return ds.tensor(prompts.stream().map(p -> firstWithCaption(ds, split, p)).toList(), 64);
+    /** {@code n} of {@code images} evenly spaced (all of them when n ≥ their count), in order. */
+    static List<EmojiImage> evenlySpaced(List<EmojiImage> images, int n) {
+        if (n >= images.size()) {
+            return images;
+        }
+        List<EmojiImage> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(images.get((int) ((long) i * images.size() / n)));
+        }
+        return out;
     }
 
     private static EmojiImage firstWithCaption(EmojiDataset ds, Split split, String caption) {
