@@ -113,7 +113,7 @@ class SineCommandsTest {
     }
 
     @Test
-    void evalWritesReports() {
+    void evalWritesReports() throws java.io.IOException {
         EmojiCache cache = EmojiCache.fromEnvironment();
         Assumptions.assumeTrue(cache.isPresent(), "emoji archive absent: " + cache.path());
         Path o = dir.resolve("eval");
@@ -148,6 +148,17 @@ class SineCommandsTest {
         assertEquals(0, again.code(), again::describe);
         assertEquals(2, again.err().split("eval sine: reusing", -1).length - 1, again::describe);
         assertEquals(j.get("methods"), again.json().get("methods"));
+        // the base's model card edited later is not a new base; its config or weights touched later are
+        Files.writeString(ldm.resolve("MODEL_CARD.md"), "# edited after the fine-tunes\n");
+        CliRun card = CliRun.run("eval", "sine", "--model", ldm.toString(), "--emojis", "1", "--finetune-steps", "1",
+                "--steps", "1", "--out", o.toString());
+        assertEquals(2, card.err().split("eval sine: reusing", -1).length - 1, card::describe);
+        Files.setLastModifiedTime(ldm.resolve("config.json"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2_000));
+        CliRun touched = CliRun.run("eval", "sine", "--model", ldm.toString(), "--emojis", "1", "--finetune-steps", "1",
+                "--steps", "1", "--out", o.toString());
+        assertEquals(0, touched.code(), touched::describe);
+        assertFalse(touched.err().contains("reusing"), touched::describe);
         // another seed is another model
         CliRun seed = CliRun.run("eval", "sine", "--model", ldm.toString(), "--emojis", "1", "--finetune-steps", "1",
                 "--steps", "1", "--seed", "3", "--out", o.toString());

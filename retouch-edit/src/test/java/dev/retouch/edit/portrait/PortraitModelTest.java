@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -240,6 +241,13 @@ class PortraitModelTest {
                 ImageTensors.toTensor(new PortraitEditor(loaded).edit(r).image()));
         assertTrue(d < 0.05, "fp16 weights give nearly the same edit: " + d);
         assertTrue(ldm.toFile().isDirectory());
+        // a store placed elsewhere places the portrait model there, on the store's own (placed) base
+        Placement half = new Placement("cpu", Placement.Precision.FP16);
+        dev.retouch.edit.ModelStore placed = dev.retouch.edit.ModelStore.of(tmp).placedOn(half);
+        PortraitModel onHalf = placed.portrait(dir.toString());
+        assertEquals(half, onHalf.placement());
+        assertSame(placed.latent(ldm.toString()), onHalf.base());
+        assertEquals(Placement.CPU, dev.retouch.edit.ModelStore.of(tmp).portrait(dir.toString()).placement());
         RetouchException e = assertThrows(RetouchException.class, () -> PortraitModel.load(dir, p -> {
             throw new RetouchException("not a latent model");
         }));

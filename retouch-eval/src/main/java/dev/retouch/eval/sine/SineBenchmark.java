@@ -265,7 +265,8 @@ public final class SineBenchmark {
 
     /**
      * The model already fine-tuned in {@code dir} by an earlier run with the same variant, steps, seed (in the
-     * directory's name) and base, written after every file of the base; null when there is none or it differs.
+     * directory's name) and base, written after the base's weights and config (a model card edited later does not
+     * count); null when there is none or it differs.
      */
     private static SineModel reusable(Path dir, Variant variant, int steps, String baseRef, Path baseDir) {
         if (!Files.isRegularFile(dir.resolve(ModelDirectory.CONFIG))) {
@@ -276,12 +277,18 @@ public final class SineBenchmark {
         if (sc.variant() != variant || sc.steps() != steps || !sc.base().equals(baseRef)) {
             return null;
         }
-        return newestModification(dir) > newestModification(baseDir) ? m : null;
+        return newestModification(dir, f -> true) > newestModification(baseDir, SineBenchmark::definesModel) ? m : null;
     }
 
-    private static long newestModification(Path root) {
+    /** Whether a file of a model directory is part of what the model computes: weights or config. */
+    private static boolean definesModel(Path f) {
+        String n = f.getFileName().toString();
+        return n.endsWith(".safetensors") || n.equals(ModelDirectory.CONFIG);
+    }
+
+    private static long newestModification(Path root, java.util.function.Predicate<Path> counted) {
         try (var files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
+            return files.filter(Files::isRegularFile).filter(counted).mapToLong(f -> {
                 try {
                     return Files.getLastModifiedTime(f).toMillis();
                 } catch (IOException e) {
