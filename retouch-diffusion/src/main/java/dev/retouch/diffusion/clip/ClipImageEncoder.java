@@ -3,6 +3,7 @@ package dev.retouch.diffusion.clip;
 import dev.retouch.core.RetouchException;
 import dev.retouch.core.nn.Linear;
 import dev.retouch.core.nn.Module;
+import dev.retouch.core.tensor.Tensors;
 import org.bytedeco.pytorch.InterpolateFuncOptions;
 import org.bytedeco.pytorch.InterpolateMode;
 import org.bytedeco.pytorch.LongVector;
@@ -150,14 +151,16 @@ public final class ClipImageEncoder {
         if (images.dim() != 4 || images.size(1) != 3) {
             throw new IllegalArgumentException("the image encoder needs (B, 3, H, W) images");
         }
-        // weights placed elsewhere (e.g. CUDA, fp16): the images go there, in the weights' type
-        Tensor x = dev.retouch.core.tensor.Tensors.placedLike(projection.weight(), images);
+        // weights placed elsewhere (e.g. CUDA, fp16): the images go to their device, are prepared in float32 (the
+        // antialiased resize has no half-precision CPU kernel) and are then cast to the weights' type
+        Tensor w = projection.weight();
+        Tensor x = Tensors.onDeviceOf(w, images).to(torch.ScalarType.Float);
         int s = preprocessing.size();
         if (x.size(2) != s || x.size(3) != s) {
             x = resize(x, s);
         }
         if (preprocessing.keepsMinusOneToOne()) {
-            return x;
+            return Tensors.placedLike(w, x);
         }
         double[] m = preprocessing.mean();
         double[] d = preprocessing.std();
@@ -168,9 +171,9 @@ public final class ClipImageEncoder {
             scale[c] = (float) (0.5 / d[c]);
             shift[c] = (float) ((0.5 - m[c]) / d[c]);
         }
-        Tensor a = dev.retouch.core.tensor.Tensors.of(scale, 1, 3, 1, 1).to(x.device(), x.scalar_type());
-        Tensor b = dev.retouch.core.tensor.Tensors.of(shift, 1, 3, 1, 1).to(x.device(), x.scalar_type());
-        return x.mul(a).add(b);
+        Tensor a = Tensors.placedLike(x, Tensors.of(scale, 1, 3, 1, 1));
+        Tensor b = Tensors.placedLike(x, Tensors.of(shift, 1, 3, 1, 1));
+        return Tensors.placedLike(w, x.mul(a).add(b));
     }
 
     /** Bicubic resize of (B, C, H, W) to size², antialiased when shrinking (torch's {@code antialias=True}). */

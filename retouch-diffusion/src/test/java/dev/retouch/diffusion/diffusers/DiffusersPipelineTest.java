@@ -333,6 +333,18 @@ class DiffusersPipelineTest {
         assertEquals(32, enc.projectionDim());
         assertEquals(ClipImageEncoder.Preprocessing.openAi(24), enc.preprocessing());
         assertTrue(maxDiff(m.stateDict(), enc.weights()) < 1e-3, "fp16-stored weights");
+        // placed elsewhere, the separate image encoder moves with the pipeline and still reads CPU float32 images
+        LatentDiffusion placed = DiffusersPipeline.load(dir).placeOn(
+                new dev.retouch.core.engine.Placement("cpu", dev.retouch.core.engine.Placement.Precision.FP16));
+        placed.clip().imageEncoder().weights().forEach((k, t) -> assertEquals(
+                org.bytedeco.pytorch.global.torch.ScalarType.Half, Tensors.dtype(t), k));
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            Tensor images = Tensors.rand(Tensors.generator(4), 2, 3, 40, 40).mul(Tensors.s(2)).sub(Tensors.s(1));
+            Tensor want = enc.features(images);
+            Tensor got = placed.clip().imageEncoder().features(images)
+                    .to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+            assertTrue(TinyLatentDiffusion.maxAbsDiff(want, got) < 0.05, "fp16 features of 40² images resized to 24²");
+        }
         var components = DiffusersPipeline.inspect(dir);
         assertEquals("image_encoder", components.get(3).name());
         assertEquals(List.of(), components.get(3).mismatches());
