@@ -96,10 +96,8 @@ public final class ClipImageEncoder {
 
     /** The image half of a full CLIP (its vision tower and visual projection), on [−1, 1] images at its size. */
     public static ClipImageEncoder of(ClipModel full) {
-        if (!full.config().hasVision()) {
-            full.visionModel(); // the model's own error: a text encoder alone
-        }
-        return new ClipImageEncoder(full.visionModel(), full.visualProjection(), full.config().projectionDim(),
+        ClipVisionTransformer vision = full.visionModel(); // a text encoder alone: the model's own error
+        return new ClipImageEncoder(vision, full.visualProjection(), full.config().projectionDim(),
                 Preprocessing.minusOneToOne(full.config().vision().imageSize()), null);
     }
 
