@@ -33,7 +33,8 @@ final class EvalLdmCommand implements Runnable {
     @Option(names = "--model", defaultValue = "emoji-ldm", description = "Latent text-to-image model (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--limit", defaultValue = "128", description = "Distinct held-out captions to generate for (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "128", description = "Held-out captions to generate for: distinct ones, "
+            + "or real images with --per-image (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--steps", defaultValue = "25", description = "Sampler steps (default: ${DEFAULT-VALUE}).")

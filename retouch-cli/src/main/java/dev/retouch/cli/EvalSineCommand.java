@@ -12,15 +12,15 @@ import java.nio.file.Path;
 
 /** {@code retouch eval sine}: SINE against its baselines on held-out emoji ({@link SineBenchmark}). */
 @Command(name = "sine", mixinStandardHelpOptions = true,
-        description = "For the first --emojis faces of a held-out split of the emoji (--split, default test): fine-tune with and without patches, "
-                + "then edit with fixed prompts. Scores: SSIM and emoji-clip image similarity to the source "
-                + "(fidelity), emoji-clip text-image score of the edit prompt (alignment), for SINE, SINE with the "
-                + "no-patches model, the fine-tuned model alone, SDEdit at 0.5 and 0.8 and the pretrained model "
-                + "alone; whether each SINE variant is above, below or across each baseline on the fidelity/"
-                + "alignment plane; sweeps over K and v; outputs at other sizes with and without the positional "
-                + "embedding; with --grid, every (K, v) pair on both prompts and the setting with the best SSIM "
-                + "at SDEdit 0.5's prompt agreement or better. Models already fine-tuned in OUT/models by an earlier run with the same settings "
-                + "are reused.",
+        description = "For the first --emojis faces of a held-out split of the emoji (--split, default test): "
+                + "fine-tune with and without patches, then edit with fixed prompts. Scores: SSIM and emoji-clip "
+                + "image similarity to the source (fidelity), emoji-clip text-image score of the edit prompt "
+                + "(alignment), for SINE, SINE with the no-patches model, the fine-tuned model alone, SDEdit at 0.5 "
+                + "and 0.8 and the pretrained model alone; whether each SINE variant is above, below or across each "
+                + "baseline on the fidelity/alignment plane; sweeps over K and v; outputs at other sizes with and "
+                + "without the positional embedding; with --grid, every (K, v) pair on both prompts and the setting "
+                + "with the best SSIM at SDEdit 0.5's prompt agreement or better. Models already fine-tuned in "
+                + "OUT/models by an earlier run with the same settings are reused.",
         footer = {"", "Examples:", "  bin/retouch eval sine --model emoji-ldm --emojis 3 --out out/eval-sine",
                 "  bin/retouch eval sine --split validation --grid --emojis 4 --out out/eval-sine-val",
                 "  (choose K and v on the validation split, report the test split)"})
@@ -31,7 +31,8 @@ final class EvalSineCommand implements Runnable {
     @Option(names = "--model", defaultValue = "emoji-ldm", description = "Pretrained latent diffusion model (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--emojis", defaultValue = "3", description = "Source faces from the split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--emojis", defaultValue = "3",
+            description = "Source faces from the split (default: ${DEFAULT-VALUE}).")
     int emojis;
 
     @Option(names = "--finetune-steps", description = "Fine-tune steps for both variants (default: the finetune defaults).")

@@ -39,9 +39,10 @@ import java.util.function.Function;
 
 /**
  * Text-to-image on held-out captions: one image for each of {@code limit} distinct captions of a held-out split
- * (test, or validation for choosing sampling settings; emoji the model never saw), read by the evaluation-only judge
- * (its top-1 subcategory against the caption's emoji's, and judge-FD to the real images of that split) and described by emoji-clip (which conditions the model: mean image·caption
- * score and emoji-clip FD). Optionally the same for the untrained model of the same structure (the floor).
+ * (test, or validation for choosing sampling settings; emoji the model never saw), or for each of {@code limit} of its
+ * real images with their captions ({@link Config#perImage}), read by the evaluation-only judge (its top-1 subcategory
+ * against the caption's emoji's, and judge-FD to the real images of that split) and described by emoji-clip (which
+ * conditions the model: mean image·caption score and emoji-clip FD). Optionally the same for the untrained model of the same structure (the floor).
  * Writes {@code report.json} and {@code index.html}.
  */
 public final class TextToImageBenchmark {
@@ -168,8 +169,7 @@ public final class TextToImageBenchmark {
                     untrained.judgeFd()));
         }
         Result r = new Result(c, prompts.size(), real.size(0), realScore, realJudgeTop1, realPerCaptionFd, trained,
-                floorSameCount,
-                untrained);
+                floorSameCount, untrained);
         AtomicFiles.writeString(out.resolve("report.json"), Json.toJson(r.fields()));
         html.section("Summary", prompts.size() + (c.perImage() ? " held-out captions, one per real image (repeats "
                 + "kept)," : " distinct held-out captions") + " of the " + splitName + " split; emoji-clip "
