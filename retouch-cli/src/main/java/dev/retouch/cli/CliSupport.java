@@ -79,6 +79,23 @@ final class CliSupport {
         }
     }
 
+    /**
+     * The held-out split an evaluation option names: validation or test. Train (what {@code trainedOnTrain} says was
+     * trained on it) and unknown names are one usage error naming the option and the value.
+     */
+    static dev.retouch.data.Split heldOutSplit(String option, String value, String trainedOnTrain) {
+        dev.retouch.data.Split s = null;
+        for (dev.retouch.data.Split candidate : dev.retouch.data.Split.values()) {
+            if (candidate.name().equalsIgnoreCase(value)) {
+                s = candidate;
+            }
+        }
+        if (s == null || s == dev.retouch.data.Split.TRAIN) {
+            throw new UsageError(option + " must be validation or test (" + trainedOnTrain + "), found '" + value + "'");
+        }
+        return s;
+    }
+
     static void requireRange(String name, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
             throw new UsageError(name + " must be in [" + num(min) + ", " + num(max) + "], got " + num(value));

@@ -86,10 +86,7 @@ final class EvalFewshotCommand implements Runnable {
             throw new CliSupport.UsageError("--effect scores given effects; it cannot be combined with --only");
         }
         TrainFewshotCommand.withSkips(EffectConfig.emoji(EffectVariant.NN, 2), skips);
-        Split held = Split.parse(heldOut);
-        if (held == Split.TRAIN) {
-            throw new CliSupport.UsageError("--held-out must not be the training split");
-        }
+        Split held = CliSupport.heldOutSplit("--held-out", heldOut, "the training pairs come from train");
         List<Path> effectDirs = effects == null ? null : effects.stream().map(Models::resolveEffect).toList();
         FewshotBenchmark.Config config;
         try {

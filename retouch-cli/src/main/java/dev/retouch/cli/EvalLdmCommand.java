@@ -74,10 +74,7 @@ final class EvalLdmCommand implements Runnable {
         CliSupport.requireRange("--limit", limit, 2, 100_000);
         CliSupport.requireRange("--guidance", guidance, 0, 100);
         CliSupport.requireRange("--steps", steps, 1, 1000);
-        Split held = Split.parse(split);
-        if (held == Split.TRAIN) {
-            throw new CliSupport.UsageError("--split must be validation or test: the model was trained on train");
-        }
+        Split held = CliSupport.heldOutSplit("--split", split, "the model was trained on train");
         var config = new TextToImageBenchmark.Config(model, judgeName, limit, steps, guidance, sampler, seed, !noFloor,
                 held, perImage);
         var result = TextToImageBenchmark.run(Models.store(), EmojiDataset.load(), config, out,

@@ -80,11 +80,6 @@ final class EvalPixelguideCommand implements Runnable {
         if (faces < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--faces must be at least 1");
         }
-        return switch (split.toLowerCase(java.util.Locale.ROOT)) {
-            case "validation" -> Split.VALIDATION;
-            case "test" -> Split.TEST;
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--split must be "
-                    + "validation or test (the train split's faces trained the classifiers), found '" + split + "'");
-        };
+        return CliSupport.heldOutSplit("--split", split, "the train split's faces trained the classifiers");
     }
 }

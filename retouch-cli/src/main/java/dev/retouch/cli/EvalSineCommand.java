@@ -71,10 +71,7 @@ final class EvalSineCommand implements Runnable {
         if (finetuneSteps != null) {
             CliSupport.requireRange("--finetune-steps", finetuneSteps, 1, 1_000_000);
         }
-        Split held = Split.parse(split);
-        if (held == Split.TRAIN) {
-            throw new CliSupport.UsageError("--split must be validation or test: emoji-ldm was trained on train");
-        }
+        Split held = CliSupport.heldOutSplit("--split", split, "emoji-ldm was trained on train");
         var config = new SineBenchmark.Config(model, emojis, finetuneSteps, steps, guidance, seed, judgeName, held,
                 grid);
         var result = SineBenchmark.run(Models.store(), EmojiDataset.load(), config, out, label -> Progress.stderr(label, 0),

@@ -115,6 +115,14 @@ class EvalBenchmarksCommandTest {
         assertEquals(2, train.code(), train::describe);
         assertTrue(train.err().contains("--split must be validation or test"), train::describe);
         assertTrue(!Files.exists(tmp.resolve("ldm-train")), "nothing written");
+        CliRun unknown = CliRun.run("eval", "ldm", "--split", "tset", "--out", tmp.resolve("ldm-tset").toString());
+        assertEquals(2, unknown.code(), unknown::describe);
+        assertTrue(unknown.err().contains("--split must be validation or test (the model was trained on train), "
+                + "found 'tset'"), unknown::describe);
+        CliRun fewshot = CliRun.run("eval", "fewshot", "--held-out", "TRAIN", "--out", tmp.resolve("fs").toString());
+        assertEquals(2, fewshot.code(), fewshot::describe);
+        assertTrue(fewshot.err().contains("--held-out must be validation or test"), fewshot::describe);
+        assertTrue(!Files.exists(tmp.resolve("ldm-tset")) && !Files.exists(tmp.resolve("fs")), "nothing written");
     }
 
     @Test
