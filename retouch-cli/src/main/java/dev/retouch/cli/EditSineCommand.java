@@ -32,15 +32,17 @@ final class EditSineCommand implements Runnable {
     @Option(names = "--prompt", required = true, description = "The edit prompt for the pretrained model.")
     String prompt;
 
-    @Option(names = "--v", defaultValue = "0.7", description = "Mixing weight v in [0, 1]: 1 = pretrained only "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--v", defaultValue = "" + SineRequest.DEFAULT_V, description = "Mixing weight v in "
+            + "[0, 1]: 1 = pretrained only; lower keeps more of the tuned image (default: ${DEFAULT-VALUE}).")
     double v;
 
-    @Option(names = "--k", defaultValue = "400", description = "Step threshold K in [0, T]: the fine-tuned model "
-            + "guides while t > K (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--k", defaultValue = "" + SineRequest.DEFAULT_K, description = "Step threshold K in [0, T]: "
+            + "the fine-tuned model guides while t > K; lower keeps more of the tuned image "
+            + "(default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--guidance", defaultValue = "5", description = "Guidance scale w >= 0 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--guidance", defaultValue = "" + SineRequest.DEFAULT_GUIDANCE, description = "Guidance scale "
+            + "w >= 0 (default: ${DEFAULT-VALUE}).")
     double guidance;
 
     @Option(names = "--steps", defaultValue = "25", description = "Sampling steps (default: ${DEFAULT-VALUE}).")

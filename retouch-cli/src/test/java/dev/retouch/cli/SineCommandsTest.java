@@ -6,6 +6,7 @@ import dev.retouch.core.image.RgbImage;
 import dev.retouch.core.io.ModelDirectory;
 import dev.retouch.core.metrics.TradeOff;
 import dev.retouch.data.emoji.EmojiCache;
+import dev.retouch.edit.sine.SineRequest;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class SineCommandsTest {
         RgbImage img = Images.read(a, 1 << 20);
         assertEquals(16, img.width());
         assertEquals(16, img.height());
-        assertEquals("0.7", Images.readPngText(a).get("retouch.v"));
+        assertEquals(String.valueOf(SineRequest.DEFAULT_V), Images.readPngText(a).get("retouch.v"));
         for (String[] wh : new String[][]{{"24", "16"}, {"16", "24"}, {"32", "32"}}) {
             for (Path model : List.of(tuned, whole)) {
                 Path o = dir.resolve("out").resolve(model.getFileName() + "-" + wh[0] + "x" + wh[1] + ".png");

@@ -38,6 +38,24 @@ class JobRequestsTest {
     }
 
     @Test
+    void theStudioShowsTheLibrarysSineDefaults() throws Exception {
+        String js;
+        try (var in = JobRequestsTest.class.getResourceAsStream("/studio/studio.js")) {
+            js = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        // the studio's form shows numbers of its own; they must be the ones the library uses when a field is left out
+        var block = java.util.regex.Pattern.compile("\\n  sine: \\{.*?\\] \\},", java.util.regex.Pattern.DOTALL)
+                .matcher(js);
+        assertTrue(block.find(), "no sine entry in studio.js");
+        String sine = block.group();
+        assertTrue(sine.contains("['v', 'number', " + dev.retouch.edit.sine.SineRequest.DEFAULT_V + "]"), sine);
+        assertTrue(sine.contains("['k', 'int', " + dev.retouch.edit.sine.SineRequest.DEFAULT_K + "]"), sine);
+        double w = dev.retouch.edit.sine.SineRequest.DEFAULT_GUIDANCE;
+        assertTrue(sine.contains("['guidance', 'number', " + (w == Math.rint(w) ? String.valueOf((long) w) : w) + "]"),
+                sine);
+    }
+
+    @Test
     void aModelOrEffectLinkLeadingOutOfTheStoreIsRefused(@TempDir Path tmp) throws Exception {
         Path outside = Files.createDirectories(tmp.resolve("outside/secret-model"));
         Files.writeString(outside.resolve("config.json"), "{}");

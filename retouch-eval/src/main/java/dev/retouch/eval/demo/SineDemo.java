@@ -85,7 +85,7 @@ final class SineDemo implements DemoSection {
 
     /**
      * The shipped fine-tune of the first demo input (fine-tuning it here took most of the demo's time); it must
-     * name the shipped emoji-ldm as its base ({@code ShippedModelsTest} also checks that its weights are near that
+     * name the shipped emoji-ldm as its base ({@code ShippedSineDemoTest} also checks that its weights are near that
      * model's, i.e. that it was tuned from the emoji-ldm shipped now).
      */
     private static SineModel shippedModel(Path dir, Path root) {
