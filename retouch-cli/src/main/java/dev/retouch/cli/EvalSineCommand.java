@@ -36,10 +36,11 @@ final class EvalSineCommand implements Runnable {
             description = "Source faces from the split (default: ${DEFAULT-VALUE}).")
     int emojis;
 
-    @Option(names = "--finetune-steps", description = "Fine-tune steps for both variants (default: "
-            + SineFinetune.DEFAULT_STEPS_PATCHES + " with patches, " + SineFinetune.DEFAULT_STEPS_NO_PATCHES
-            + " without: about 18 min per source on one core).")
-    Integer finetuneSteps;
+    @Option(names = "--finetune-steps", paramLabel = "N[/M]", description = "Fine-tune steps: N for both variants, "
+            + "or N with patches and M without (default: " + SineFinetune.DEFAULT_STEPS_PATCHES + "/"
+            + SineFinetune.DEFAULT_STEPS_NO_PATCHES + ", about 18 min per source on one core; 800/300 were the "
+            + "defaults before 2026-12-05).")
+    String finetuneSteps;
 
     @Option(names = "--steps", defaultValue = "25", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -71,14 +72,34 @@ final class EvalSineCommand implements Runnable {
         CliSupport.requireRange("--emojis", emojis, 1, 100);
         CliSupport.requireRange("--steps", steps, 1, 1000);
         CliSupport.requireRange("--guidance", guidance, 0, 100);
-        if (finetuneSteps != null) {
-            CliSupport.requireRange("--finetune-steps", finetuneSteps, 1, 1_000_000);
-        }
+        int[] tuneSteps = finetuneSteps(finetuneSteps);
         Split held = CliSupport.heldOutSplit("--split", split, "emoji-ldm was trained on train");
-        var config = new SineBenchmark.Config(model, emojis, finetuneSteps, steps, guidance, seed, judgeName, held,
-                grid);
+        var config = new SineBenchmark.Config(model, emojis, tuneSteps[0], tuneSteps[1], steps, guidance, seed,
+                judgeName, held, grid);
         var result = SineBenchmark.run(Models.store(), EmojiDataset.load(), config, out, label -> Progress.stderr(label, 0),
                 System.err::println); // 0: the bar takes each fine-tune's total from its run
         CliSupport.print(common, result.fields());
+    }
+
+    /** "N" (both variants) or "N/M" (with patches, without), each in [1, 10⁶]; null: the fine-tune's defaults. */
+    static int[] finetuneSteps(String value) {
+        if (value == null) {
+            return new int[]{SineFinetune.DEFAULT_STEPS_PATCHES, SineFinetune.DEFAULT_STEPS_NO_PATCHES};
+        }
+        String[] parts = value.split("/", -1);
+        int[] n = new int[2];
+        try {
+            if (parts.length > 2) {
+                throw new NumberFormatException();
+            }
+            n[0] = Integer.parseInt(parts[0].trim());
+            n[1] = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : n[0];
+        } catch (NumberFormatException e) {
+            throw new CliSupport.UsageError("--finetune-steps must be N or N/M (steps with patches/without), got '"
+                    + value + "'");
+        }
+        CliSupport.requireRange("--finetune-steps", n[0], 1, 1_000_000);
+        CliSupport.requireRange("--finetune-steps (without patches)", n[1], 1, 1_000_000);
+        return n;
     }
 }

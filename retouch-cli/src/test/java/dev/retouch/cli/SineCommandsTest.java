@@ -186,6 +186,27 @@ class SineCommandsTest {
                     || g.get("ssim").asDouble() <= choice.get("ssim").asDouble() + 1e-12, val::describe));
         }
         assertFalse(j.has("grid"), "the grid only when asked");
+        assertEquals(1, j.get("finetune_steps").get("patches").asInt(), r::describe);
+        assertEquals(1, j.get("finetune_steps").get("no_patches").asInt(), r::describe);
+        // N/M: the two variants fine-tune for different step counts (the defaults before 2026-12-05 were 800/300)
+        Path twoOne = dir.resolve("eval-2-1");
+        CliRun split = CliRun.run("eval", "sine", "--model", ldm.toString(), "--emojis", "1", "--finetune-steps", "2/1",
+                "--steps", "1", "--out", twoOne.toString(), "--json");
+        assertEquals(0, split.code(), split::describe);
+        assertEquals(2, split.json().get("finetune_steps").get("patches").asInt(), split::describe);
+        assertEquals(1, split.json().get("finetune_steps").get("no_patches").asInt(), split::describe);
+        for (String variant : List.of("patches", "no_patches")) {
+            JsonNode cfg = CliRun.JSON.readTree(Files.readString(twoOne.resolve("models").resolve("0-" + variant
+                    + "-seed0").resolve(ModelDirectory.CONFIG)));
+            assertEquals(variant.equals("patches") ? 2 : 1, cfg.get("steps").asInt(), variant);
+        }
+        for (String bad : List.of("800/", "/300", "8/3/1", "0", "10/0", "many")) {
+            Path o2 = dir.resolve("eval-bad");
+            CliRun b = CliRun.run("eval", "sine", "--finetune-steps", bad, "--out", o2.toString());
+            assertEquals(2, b.code(), b::describe);
+            assertTrue(b.err().contains("--finetune-steps") && b.err().lines().count() == 1, b::describe);
+            assertFalse(Files.exists(o2), "nothing written for " + bad);
+        }
         CliRun train = CliRun.run("eval", "sine", "--split", "train", "--out", dir.resolve("eval-train").toString());
         assertEquals(2, train.code(), train::describe);
         assertTrue(train.err().contains("--split must be validation or test"), train::describe);

@@ -74,7 +74,8 @@ public final class SineBenchmark {
      *
      * @param model         the pretrained latent model (name or directory)
      * @param emojis        source faces from the test split, in [1, 100]
-     * @param finetuneSteps fine-tune steps of both variants, in [1, 10⁶], or null for the fine-tune's defaults
+     * @param finetuneSteps fine-tune steps with patches, in [1, 10⁶]
+     * @param finetuneStepsNoPatches fine-tune steps of the no-patches variant, in [1, 10⁶]
      * @param steps         sampling steps, in [1, 1000]
      * @param guidance      guidance scale, in [0, 100]
      * @param seed          seed of fine-tuning (plus the source's index) and sampling
@@ -84,8 +85,8 @@ public final class SineBenchmark {
      * @param grid          also edit with every (K, v) of the sweeps' values, both prompts, and name the setting
      *                      with the highest SSIM among those whose prompt agreement is at least SDEdit 0.5's
      */
-    public record Config(String model, int emojis, Integer finetuneSteps, int steps, double guidance, long seed,
-                         String judge, Split split, boolean grid) {
+    public record Config(String model, int emojis, int finetuneSteps, int finetuneStepsNoPatches, int steps,
+                         double guidance, long seed, String judge, Split split, boolean grid) {
         public Config {
             if (split == Split.TRAIN) {
                 throw new InvalidRequestException("split must be validation or test (emoji-ldm was trained on train)");
@@ -93,9 +94,8 @@ public final class SineBenchmark {
             range("emojis", emojis, 1, 100);
             range("steps", steps, 1, 1000);
             range("guidance", guidance, 0, 100);
-            if (finetuneSteps != null) {
-                range("finetune steps", finetuneSteps, 1, 1_000_000);
-            }
+            range("finetune steps", finetuneSteps, 1, 1_000_000);
+            range("finetune steps without patches", finetuneStepsNoPatches, 1, 1_000_000);
         }
 
         private static void range(String name, double v, double min, double max) {
@@ -119,7 +119,8 @@ public final class SineBenchmark {
     private final int steps;
     private final double guidance;
     private final long seed;
-    private final Integer finetuneSteps;
+    private final int finetuneSteps;
+    private final int finetuneStepsNoPatches;
 
     private SineBenchmark(ModelStore store, Config c, Path out, Function<String, StepListener> progress,
                           Consumer<String> notices) {
@@ -134,6 +135,7 @@ public final class SineBenchmark {
         this.guidance = c.guidance();
         this.seed = c.seed();
         this.finetuneSteps = c.finetuneSteps();
+        this.finetuneStepsNoPatches = c.finetuneStepsNoPatches();
     }
 
     /**
@@ -204,8 +206,7 @@ public final class SineBenchmark {
         report.put("sources", names);
         report.put("class", CLASS);
         report.put("edits", EDITS);
-        report.put("finetune_steps", finetuneSteps != null ? finetuneSteps : "defaults "
-                + SineFinetune.DEFAULT_STEPS_PATCHES + "/" + SineFinetune.DEFAULT_STEPS_NO_PATCHES);
+        report.put("finetune_steps", Map.of("patches", finetuneSteps, "no_patches", finetuneStepsNoPatches));
         report.put("sampler", "ddim " + steps + " steps, guidance " + guidance + ", v "
                 + SineRequest.DEFAULT_V + ", K " + SineRequest.DEFAULT_K);
         report.put("methods", means(methods));
@@ -242,8 +243,7 @@ public final class SineBenchmark {
     }
 
     private SineModel finetune(LatentDiffusion ld, Path baseDir, RgbImage src, Variant variant, int index) {
-        int n = finetuneSteps != null ? finetuneSteps : variant == Variant.PATCHES ? SineFinetune.DEFAULT_STEPS_PATCHES
-                : SineFinetune.DEFAULT_STEPS_NO_PATCHES;
+        int n = variant == Variant.PATCHES ? finetuneSteps : finetuneStepsNoPatches;
         // test-split models keep the names of earlier runs; another split's sources are other images
         String split = c.split() == Split.TEST ? "" : c.split().name().toLowerCase(Locale.ROOT) + "-";
         Path dir = out.resolve("models").resolve(split + index + "-" + variant.name().toLowerCase(Locale.ROOT) + "-seed"
