@@ -20,8 +20,9 @@ import java.nio.file.Path;
                 + "with the fine-tuned model's (weight v on the pretrained one); for t <= K only the pretrained model "
                 + "guides. Any output size whose sides are multiples of the model's size multiple (16 for emoji-ldm) "
                 + "works; a patch-tuned model then gets the whole-image positional embedding resized.",
-        footer = {"", "Example:", "  bin/retouch edit sine --tuned out/sine-smile --prompt \"face with sunglasses\" "
-                + "--v 0.7 --k 400 --width 96 --height 64 --seed 1 --out edit.png"})
+        footer = {"", "Examples:", "  bin/retouch edit sine --tuned out/sine-smile --prompt \"face with sunglasses\" "
+                + "--v 0.7 --k 400 --width 96 --height 64 --seed 1 --out edit.png",
+                "  bin/retouch edit sine --tuned out/sine-smile --prompt \"crying face\" --auto-v --out keep-more.png"})
 final class EditSineCommand implements Runnable {
     @Mixin
     Common common;
@@ -40,6 +41,12 @@ final class EditSineCommand implements Runnable {
             + "the fine-tuned model guides while t > K; lower keeps more of the tuned image "
             + "(default: ${DEFAULT-VALUE}).")
     int k;
+
+    @Option(names = "--auto-v", description = "Choose v per image (our extension, not the paper's): sample the "
+            + "pretrained model's own drawing of the prompt, then K = 0 with v = 0.7, 0.8, 0.85, 0.9, 0.95, and keep the "
+            + "first output the base's CLIP scores at least as high with the prompt (up to 6 samples; --v and --k are "
+            + "not used). Prints the chosen v.")
+    boolean autoV;
 
     @Option(names = "--guidance", defaultValue = "" + SineRequest.DEFAULT_GUIDANCE, description = "Guidance scale "
             + "w >= 0 (default: ${DEFAULT-VALUE}).")
@@ -93,12 +100,13 @@ final class EditSineCommand implements Runnable {
                     + " pixels for this model (e.g. " + Math.max(m, w / m * m) + "x" + Math.max(m, h / m * m) + ")");
         }
         var request = new SineEditRequest(new SineRequest(prompt, v, k, guidance, w, h, !noPositional), steps,
-                sampler.kind, seed, false);
-        SineEditResult r = editor.edit(request, Progress.stderr("edit sine", editor.scheduler(request).timesteps().length));
+                sampler.kind, seed, false, autoV);
+        SineEditResult r = editor.edit(request, Progress.stderr("edit sine", autoV ? 0
+                : editor.scheduler(request).timesteps().length));
         r.warnings().forEach(CliSupport::warn);
         double secs = r.seconds();
         RgbImage result = r.image();
-        device.record(ImageOutput.of("edit sine", out).param("tuned", tuned.toString())).params(request).write(result)
+        device.record(ImageOutput.of("edit sine", out).param("tuned", tuned.toString())).params(request).param("v", r.v()).write(result)
                 .print(common, secs);
     }
 

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -91,6 +92,24 @@ class SineCommandsTest {
         Path n = dir.resolve("out").resolve("nopos.png");
         assertEquals(0, CliRun.run("edit", "sine", "--tuned", tuned.toString(), "--prompt", "x", "--steps", "2",
                 "--width", "24", "--no-positional", "--out", n.toString()).code());
+    }
+
+    @Test
+    void autoVPrintsAndRecordsTheVItChoseAndIsTheFixedEditAtIt() {
+        Path auto = dir.resolve("out").resolve("auto.png");
+        CliRun r = CliRun.run("edit", "sine", "--tuned", tuned.toString(), "--prompt", "cat face", "--steps", "3",
+                "--seed", "2", "--auto-v", "--out", auto.toString(), "--json");
+        assertEquals(0, r.code(), r::describe);
+        double v = r.json().get("v").asDouble();
+        assertTrue(v == 1.0 || java.util.Arrays.stream(dev.retouch.edit.sine.SineAutoV.CANDIDATES).anyMatch(c -> c == v),
+                r::describe);
+        assertEquals(String.valueOf(v), Images.readPngText(auto).get("retouch.v"));
+        assertEquals("true", Images.readPngText(auto).get("retouch.auto_v"));
+        Path same = dir.resolve("out").resolve("fixed.png");
+        CliRun f = CliRun.run("edit", "sine", "--tuned", tuned.toString(), "--prompt", "cat face", "--steps", "3",
+                "--seed", "2", "--v", String.valueOf(v), "--k", "0", "--out", same.toString());
+        assertEquals(0, f.code(), f::describe);
+        assertArrayEquals(Images.read(same, 1 << 20).chw(), Images.read(auto, 1 << 20).chw());
     }
 
     @Test

@@ -63,9 +63,11 @@ class EditorContractTest {
                 new Case("generate", l -> e.generate.edit(new TextToImageRequest("cat face", "", 2, 4, 3.0,
                         SamplerKind.DDIM, seed), l).image()),
                 new Case("sine", l -> e.sine.edit(new SineEditRequest(e.sine.request("thumbs up").sine().with(0.7, 300),
-                        4, SamplerKind.DDIM, seed, false), l).image()),
+                        4, SamplerKind.DDIM, seed, false, false), l).image()),
                 new Case("sine fine-tuned only", l -> e.sine.edit(new SineEditRequest(e.sine.request("sun").sine(), 4,
-                        SamplerKind.DDIM, seed, true), l).image()),
+                        SamplerKind.DDIM, seed, true, false), l).image()),
+                new Case("sine, v per image", l -> e.sine.edit(new SineEditRequest(e.sine.request("red heart").sine(),
+                        4, SamplerKind.DDIM, seed, false, true), l).image()),
                 new Case("fewshot", l -> e.fewshot.edit(FewshotRequest.of(large).withSeed(seed), l).image()),
                 new Case("portrait (code mask, latent blend)", l -> e.portrait.edit(
                         new dev.retouch.edit.portrait.PortraitEditRequest(large, "woman",

@@ -52,7 +52,7 @@ class RequestParametersTest {
         assertEquals(Arrays.asList("replace mouth face; move eyes up 2", null, null, "50"),
                 Arrays.asList(pg.get("ops"), pg.get("t0"), pg.get("scale"), pg.get("steps")));
         SineEditRequest sine = new SineEditRequest(new SineRequest("crying face", 0.7, 400, 5, 64, 96, true), 25,
-                SamplerKind.DDIM, 1, true);
+                SamplerKind.DDIM, 1, true, false);
         Map<String, Object> p = sine.parameters();
         assertEquals(map("prompt", "crying face", "v", 0.7, "k", 400, "guidance", 5.0, "steps", 25,
                 "sampler", SamplerKind.DDIM.toString(), "width", 64, "height", 96, "positional", true, "seed", 1L,

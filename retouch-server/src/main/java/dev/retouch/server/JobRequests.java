@@ -292,7 +292,8 @@ final class JobRequests {
         SineEditRequest r = build(() -> new SineEditRequest(new SineRequest(prompt,
                 f.number("v", SineRequest.DEFAULT_V, 0, 1), f.integer("k", SineRequest.DEFAULT_K, 0, 1000),
                 f.number("guidance", SineRequest.DEFAULT_GUIDANCE, 0, 100), side, side, true),
-                f.integer("steps", SineEditRequest.DEFAULT_STEPS, 1, 1000), sampler(f), f.seed(), false));
+                f.integer("steps", SineEditRequest.DEFAULT_STEPS, 1, 1000), sampler(f), f.seed(), false,
+                false));
         return new Task("sine", params("model", model, r), l -> editor.edit(r, l).image());
     }
 

@@ -14,9 +14,10 @@ import java.util.Objects;
  *
  * @param fineTunedOnly the paper's "w/o guidance" baseline instead of SINE: classifier-free guidance with both
  *                      branches from the fine-tuned model
+ * @param autoV         choose v per image ({@link SineAutoV}, our extension: K = 0, the request's v and K unused)
  */
-public record SineEditRequest(SineRequest sine, int steps, SamplerKind sampler, long seed, boolean fineTunedOnly)
-        implements EditRequest {
+public record SineEditRequest(SineRequest sine, int steps, SamplerKind sampler, long seed, boolean fineTunedOnly,
+                              boolean autoV) implements EditRequest {
     public static final int DEFAULT_STEPS = 25;
 
     public SineEditRequest {
@@ -25,22 +26,26 @@ public record SineEditRequest(SineRequest sine, int steps, SamplerKind sampler, 
         if (steps < 1) {
             throw new RetouchException("steps must be >= 1, got " + steps);
         }
+        if (autoV && fineTunedOnly) {
+            throw new RetouchException("v chosen per image and the fine-tuned model alone are two different "
+                    + "samplings: ask for one");
+        }
     }
 
     public SineEditRequest withSeed(long s) {
-        return new SineEditRequest(sine, steps, sampler, s, fineTunedOnly);
+        return new SineEditRequest(sine, steps, sampler, s, fineTunedOnly, autoV);
     }
 
     public SineEditRequest withSine(SineRequest options) {
-        return new SineEditRequest(options, steps, sampler, seed, fineTunedOnly);
+        return new SineEditRequest(options, steps, sampler, seed, fineTunedOnly, autoV);
     }
 
     @Override
     public Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("prompt", sine.prompt());
-        p.put("v", sine.v());
-        p.put("k", sine.k());
+        p.put("v", autoV ? "auto" : sine.v());
+        p.put("k", autoV ? SineAutoV.K : sine.k());
         p.put("guidance", sine.guidance());
         p.put("steps", steps);
         p.put("sampler", sampler.toString());
@@ -50,6 +55,9 @@ public record SineEditRequest(SineRequest sine, int steps, SamplerKind sampler, 
         p.put("seed", seed);
         if (fineTunedOnly) {
             p.put("fine_tuned_only", true);
+        }
+        if (autoV) {
+            p.put("auto_v", true);
         }
         return p;
     }

@@ -45,7 +45,8 @@ public final class SineEditor implements Editor<SineEditRequest, SineEditResult>
     public SineEditRequest request(String prompt) {
         int s = base.imageSize();
         return new SineEditRequest(new SineRequest(prompt, SineRequest.DEFAULT_V, SineRequest.DEFAULT_K,
-                SineRequest.DEFAULT_GUIDANCE, s, s, true), SineEditRequest.DEFAULT_STEPS, SamplerKind.DDIM, 0, false);
+                SineRequest.DEFAULT_GUIDANCE, s, s, true), SineEditRequest.DEFAULT_STEPS, SamplerKind.DDIM, 0, false,
+                false);
     }
 
     /** The sampler of the request over the base's schedule. */
@@ -66,12 +67,23 @@ public final class SineEditor implements Editor<SineEditRequest, SineEditResult>
         Generator gen = Tensors.generator(r.seed()); // owned here (kept), released below
         try (PointerScope ignored = new PointerScope()) {
             LoopHooks hooks = LoopHooks.progress(listener);
+            if (r.autoV()) {
+                SineAutoV.Result a = SineAutoV.edit(base, tuned, r.sine(), () -> scheduler(r), r.seed(), hooks,
+                        w -> { // every sample encodes the same prompts: each warning once
+                            if (!warnings.contains(w)) {
+                                warnings.add(w);
+                            }
+                        });
+                return new SineEditResult(ImageTensors.fromTensor(a.image()), warnings,
+                        (System.nanoTime() - start) / 1e9, a.v());
+            }
             Tensor x = r.fineTunedOnly()
                     ? SineSampling.fineTunedOnly(base, tuned, r.sine(), scheduler, gen, hooks,
                     warnings::add)
                     : SineSampling.edit(base, tuned, r.sine(), scheduler, gen, hooks,
                     warnings::add);
-            return new SineEditResult(ImageTensors.fromTensor(x), warnings, (System.nanoTime() - start) / 1e9);
+            return new SineEditResult(ImageTensors.fromTensor(x), warnings, (System.nanoTime() - start) / 1e9,
+                    r.sine().v());
         } finally {
             Tensors.release(gen);
         }

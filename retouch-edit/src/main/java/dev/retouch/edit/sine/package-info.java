@@ -45,5 +45,6 @@
  * base model by a path relative to the directory, the class word, the variant, the grid and a format version.
  * (6) "Fine-tuned model alone" ({@link dev.retouch.edit.sine.SineSampling#fineTunedOnly}) is the paper's
  * "w/o guidance": ordinary classifier-free guidance with both branches from ε̂_θ and the edit prompt.
+ * (7) {@link dev.retouch.edit.sine.SineAutoV} is ours, not the paper's: v chosen per image by the base's CLIP (K = 0).
  */
 package dev.retouch.edit.sine;

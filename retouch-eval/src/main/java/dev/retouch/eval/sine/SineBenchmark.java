@@ -22,6 +22,7 @@ import dev.retouch.diffusion.pipeline.PromptStates;
 import dev.retouch.diffusion.schedule.SamplerKind;
 import dev.retouch.diffusion.schedule.Scheduler;
 import dev.retouch.edit.ModelStore;
+import dev.retouch.edit.sine.SineAutoV;
 import dev.retouch.edit.sine.SineConfig;
 import dev.retouch.edit.sine.SineFinetune;
 import dev.retouch.edit.sine.SineModel;
@@ -210,6 +211,7 @@ public final class SineBenchmark {
         report.put("sampler", "ddim " + steps + " steps, guidance " + guidance + ", v "
                 + SineRequest.DEFAULT_V + ", K " + SineRequest.DEFAULT_K);
         report.put("methods", means(methods));
+        report.put("auto_v", autoV);
         report.put("verdicts", verdicts(methods));
         report.put("sweeps", means(sweeps));
         report.put("sweep_verdicts", sweepVerdicts(sweeps));
@@ -317,6 +319,14 @@ public final class SineBenchmark {
             SineRequest r = request(prompt, s, s, true);
             Map<String, RgbImage> outs = new LinkedHashMap<>();
             outs.put("SINE", sample(() -> SineSampling.edit(ld, patches, r, ddim(ld), gen(), LoopHooks.NONE, warnings)));
+            // our extension (SineAutoV): v chosen per image by the base's CLIP, which conditions it; the judge scores it
+            double[] chosenV = new double[1];
+            outs.put(AUTO_V, sample(() -> {
+                SineAutoV.Result a = SineAutoV.edit(ld, patches, r, () -> ddim(ld), seed, LoopHooks.NONE, warnings);
+                chosenV[0] = a.v();
+                return a.image();
+            }));
+            autoV.add(Map.of("source", caption, "prompt", prompt, "v", chosenV[0]));
             outs.put("SINE w/o pos (no-patches model)", sample(() -> SineSampling.edit(ld, whole, r, ddim(ld), gen(),
                     LoopHooks.NONE, warnings)));
             // paper §4.3: "without model-based guidance" samples the plain (no-patches) fine-tune alone
@@ -491,6 +501,9 @@ public final class SineBenchmark {
 
     /** The two SINE variants, and the baselines each is compared with (SDEdit as one curve over its strengths). */
     static final List<String> SDEDIT = List.of("SDEdit 0.5", "SDEdit 0.8");
+    /** The method row of {@link SineAutoV} (not the paper's: v chosen per image). */
+    static final String AUTO_V = "SINE, v per image (ours)";
+    private final List<Map<String, Object>> autoV = new ArrayList<>();
     static final Map<String, List<String>> BASELINES = baselines();
 
     private static Map<String, List<String>> baselines() {
