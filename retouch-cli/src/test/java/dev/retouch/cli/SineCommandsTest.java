@@ -149,6 +149,11 @@ class SineCommandsTest {
         assertTrue(List.of("better", "worse", "trade").contains(j.get("sweep_verdicts").get("v = 0.5").get("ssim").asText()),
                 r::describe);
         assertTrue(j.get("any_resolution").size() == 9, r::describe);
+        // ours: v chosen per image, one choice per case, each the pretrained drawing (1) or a candidate
+        assertEquals(2, j.get("methods").get("SINE, v per image (ours)").get("n").asInt(), r::describe);
+        assertEquals(2, j.get("auto_v").size(), r::describe);
+        j.get("auto_v").forEach(a -> assertTrue(a.get("v").asDouble() == 1.0 || java.util.Arrays.stream(
+                dev.retouch.edit.sine.SineAutoV.CANDIDATES).anyMatch(c -> c == a.get("v").asDouble()), r::describe));
         assertTrue(Files.isRegularFile(o.resolve("report.json")) && Files.isRegularFile(o.resolve("index.html")));
         JsonNode v = j.get("verdicts");
         assertEquals(java.util.Set.of("fine-tuned only (no-patches model)", "SDEdit (0.5 to 0.8)", "pretrained only",
