@@ -169,6 +169,20 @@ class DemoTest {
         assertTrue(sine != null, html);
         int sineImages = sine.contains("not shipped yet") ? 0 : 1 + 2 * 2;
         assertEquals(sineImages, images(sine), html);
+        if (sineImages > 0) { // and ours: the input, then each prompt with the v chosen for it
+            String auto = sections.get(Demo.SINE_AUTO_TITLE);
+            assertEquals(3, images(auto), html);
+            java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("v per image: ([0-9.]+)").matcher(auto);
+            int n = 0;
+            while (chosen.find()) {
+                double v = Double.parseDouble(chosen.group(1));
+                assertTrue(v == 1.0 || java.util.Arrays.stream(dev.retouch.edit.sine.SineAutoV.CANDIDATES)
+                        .anyMatch(c -> c == v), auto);
+                n++;
+            }
+            assertEquals(2, n, auto);
+            sineImages += 3;
+        }
         // rectifier: one face (input, base, rectified) and each shipped edit on it (input, edited); an edit trained on
         // a skin tone's people is shown on one held-out person instead (input, edited, the real tone)
         String rect = sections.get("rectifier (paper 002)");

@@ -26,6 +26,7 @@ public final class Demo {
     public static final String EFFECT = FewshotDemo.EFFECT;
     public static final String SINE_MODEL = SineDemo.SHIPPED;
     public static final String SINE_TITLE = SineDemo.TITLE;
+    public static final String SINE_AUTO_TITLE = SineDemo.AUTO_TITLE;
     /** The shipped evaluation-only judge, when present, labels every image of the report. */
     public static final String JUDGE = "emoji-judge";
 

@@ -11,6 +11,7 @@ import dev.retouch.core.tensor.Tensors;
 import dev.retouch.diffusion.model.LatentDiffusion;
 import dev.retouch.diffusion.pipeline.LoopHooks;
 import dev.retouch.diffusion.schedule.SamplerKind;
+import dev.retouch.edit.sine.SineAutoV;
 import dev.retouch.edit.sine.SineSampling;
 import dev.retouch.edit.sine.SineFinetune;
 import dev.retouch.edit.sine.SineModel;
@@ -32,6 +33,7 @@ import java.util.Map;
  */
 final class SineDemo implements DemoSection {
     static final String TITLE = "SINE single-image editing (paper 001)";
+    static final String AUTO_TITLE = "SINE with v chosen per image (ours, not the paper's)";
     static final List<String> PROMPTS = List.of("smiling face with sunglasses", "crying face");
     /** The shipped SINE fine-tune of the first demo input (see {@link #shippedModel}). */
     static final String SHIPPED = "sine-demo";
@@ -81,6 +83,23 @@ final class SineDemo implements DemoSection {
             }
         }
         report.images(shown, caps, 3);
+        // ours, not the paper's: v chosen per image by the base's CLIP (SineAutoV), at the model's size
+        List<RgbImage> auto = new ArrayList<>(List.of(src));
+        List<String> autoCaps = new ArrayList<>(List.of(DemoInputs.NAMES.get(0)));
+        for (String prompt : PROMPTS) {
+            SineRequest r = new SineRequest(prompt, SineRequest.DEFAULT_V, SineRequest.DEFAULT_K,
+                    SineRequest.DEFAULT_GUIDANCE, s, s, true);
+            try (org.bytedeco.javacpp.PointerScope ignored = new org.bytedeco.javacpp.PointerScope()) {
+                SineAutoV.Result a = SineAutoV.edit(ld, model, r, () -> SamplerKind.DDIM.create(ld.schedule(), steps,
+                        0.0), seed, LoopHooks.NONE, ctx::warn);
+                auto.add(ImageTensors.fromTensor(a.image()));
+                autoCaps.add(prompt + ", v per image: " + a.v());
+            }
+        }
+        report.section(AUTO_TITLE, "The same fine-tune; K = 0 and the "
+                + "lowest v in 0.7, 0.8, 0.85, 0.9, 0.95 whose output emoji-ldm's CLIP scores with the prompt at least "
+                + "as high as the pretrained model's own drawing of it (edit sine --auto-v).");
+        report.images(auto, autoCaps, 3);
     }
 
     /**
