@@ -207,7 +207,10 @@ public final class SineBenchmark {
         report.put("sources", names);
         report.put("class", CLASS);
         report.put("edits", EDITS);
-        report.put("finetune_steps", Map.of("patches", finetuneSteps, "no_patches", finetuneStepsNoPatches));
+        Map<String, Object> tuneSteps = new LinkedHashMap<>(); // ordered: the same run writes the same bytes
+        tuneSteps.put("patches", finetuneSteps);
+        tuneSteps.put("no_patches", finetuneStepsNoPatches);
+        report.put("finetune_steps", tuneSteps);
         report.put("sampler", "ddim " + steps + " steps, guidance " + guidance + ", v "
                 + SineRequest.DEFAULT_V + ", K " + SineRequest.DEFAULT_K);
         report.put("methods", means(methods));
@@ -326,7 +329,11 @@ public final class SineBenchmark {
                 chosenV[0] = a.v();
                 return a.image();
             }));
-            autoV.add(Map.of("source", caption, "prompt", prompt, "v", chosenV[0]));
+            Map<String, Object> choice = new LinkedHashMap<>();
+            choice.put("source", caption);
+            choice.put("prompt", prompt);
+            choice.put("v", chosenV[0]);
+            autoV.add(choice);
             outs.put("SINE w/o pos (no-patches model)", sample(() -> SineSampling.edit(ld, whole, r, ddim(ld), gen(),
                     LoopHooks.NONE, warnings)));
             // paper §4.3: "without model-based guidance" samples the plain (no-patches) fine-tune alone
