@@ -95,6 +95,15 @@ class SineCommandsTest {
     }
 
     @Test
+    void autoVHelpNamesTheLibrarysCandidates() {
+        CliRun help = CliRun.run("edit", "sine", "--help");
+        String text = help.out().replaceAll("\\s+", " ");
+        String listed = java.util.Arrays.stream(dev.retouch.edit.sine.SineAutoV.CANDIDATES).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
+        assertTrue(text.contains("K = " + dev.retouch.edit.sine.SineAutoV.K + " with v = " + listed + ","), text);
+    }
+
+    @Test
     void autoVPrintsAndRecordsTheVItChoseAndIsTheFixedEditAtIt() {
         Path auto = dir.resolve("out").resolve("auto.png");
         CliRun r = CliRun.run("edit", "sine", "--tuned", tuned.toString(), "--prompt", "cat face", "--steps", "3",

@@ -96,9 +96,11 @@ final class SineDemo implements DemoSection {
                 autoCaps.add(prompt + ", v per image: " + a.v());
             }
         }
-        report.section(AUTO_TITLE, "The same fine-tune; K = 0 and the "
-                + "lowest v in 0.7, 0.8, 0.85, 0.9, 0.95 whose output emoji-ldm's CLIP scores with the prompt at least "
-                + "as high as the pretrained model's own drawing of it (edit sine --auto-v).");
+        String candidates = java.util.Arrays.stream(SineAutoV.CANDIDATES).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
+        report.section(AUTO_TITLE, "The same fine-tune; K = " + SineAutoV.K + " and the lowest v in " + candidates
+                + " whose output emoji-ldm's CLIP scores with the prompt at least as high as the pretrained model's own "
+                + "drawing of it (edit sine --auto-v).");
         report.images(auto, autoCaps, 3);
     }
 
